@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from reactivate.tenancy import views as tenancy_views
+
+practice_urls = [
+    path("", include("reactivate.tenancy.urls")),
+    path("", include("reactivate.leads.urls")),
+]
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("switch/", tenancy_views.switch, name="switch_practice"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("p/<slug:slug>/", include(practice_urls)),
+    path("admin/", admin.site.urls),
+]

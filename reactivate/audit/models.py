@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reactivate.tenancy.models import Practice
+
+
+class AuditAction(models.TextChoices):
+    LEAD_VIEWED = "lead.viewed", "Viewed a lead"
+    LEAD_CHANGED = "lead.changed", "Changed a lead"
+    LEADS_EXPORTED = "leads.exported", "Exported leads"
+    PRACTICE_CHANGED = "practice.changed", "Changed practice settings"
+
+
+class AuditEvent(models.Model):
+    """Who saw or changed what (HIPAA asks practices to know who viewed which patient)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "object_type", "object_id"]),
+            models.Index(fields=["practice", "-at"]),
+        ]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from reactivate.leads.choices import LeadStatus, Stage
+
+
+class LeadFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *LeadStatus.choices])
+    stage = forms.ChoiceField(required=False, choices=[("", "Any stage"), *Stage.choices])
+    treatment = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, treatments: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["treatment"].choices = [("", "Any treatment")] + [(t, t) for t in treatments]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Note")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=LeadStatus.choices)
+    reason = forms.CharField(required=False, max_length=500, label="Why (kept on the timeline)")

@@ -1,0 +1,35 @@
+"""`reactivate demo`: prepare the demo practice on the local database and serve the UI."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from reactivate.leads.demo import demo_prepare
+
+
+class Command(BaseCommand):
+    help = "Create a demo practice with synthetic leads and serve the UI on 127.0.0.1."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Only prepare the data.")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--leads", type=int, default=3000, help="How many leads to generate.")
+
+    def handle(self, *args, no_serve: bool, port: int, leads: int, **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        result = demo_prepare(leads=leads)
+        made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
+        url = f"http://127.0.0.1:{port}/"
+        self.stdout.write(
+            f"Demo practice '{result.practice.name}' ({result.practice.slug}) ready: {made}.\n"
+            f"Database: {settings.DATABASES['default']['NAME']}\n"
+            f"Log in at {url} as\n"
+            f"  username: {result.username}\n"
+            f"  password: {result.password}\n"
+        )
+        if no_serve:
+            return
+        self.stdout.write("Serving on 127.0.0.1 only; press Ctrl+C to stop.")
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)

@@ -1,0 +1,92 @@
+"""Reads of lead data, always through a practice: there is no unscoped lead query."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from reactivate.leads.choices import ContactKind
+from reactivate.leads.models import ContactPoint, Lead, Suppression
+from reactivate.tenancy.models import Practice
+
+
+def lead_list(
+    *,
+    practice: Practice,
+    query: str = "",
+    status: str = "",
+    stage: str = "",
+    treatment: str = "",
+) -> QuerySet[Lead]:
+    leads = Lead.objects.filter(practice=practice)
+    if status:
+        leads = leads.filter(status=status)
+    if stage:
+        leads = leads.filter(stage=stage)
+    if treatment:
+        leads = leads.filter(treatment=treatment)
+    for word in query.split()[:5]:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(external_id=word)
+            | Q(contact_points__value__icontains=word.lower())
+        )
+        if len(digits) >= 4:
+            # Phones are stored as E.164; "(415) 555" should still find them.
+            match |= Q(contact_points__kind=ContactKind.PHONE, contact_points__value__contains=digits)
+        leads = leads.filter(Q(pk__in=Lead.objects.filter(match).values("pk")))
+    primary_points = ContactPoint.objects.filter(
+        kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
+    ).order_by("kind", "-is_primary", "id")
+    return leads.prefetch_related(
+        Prefetch("contact_points", queryset=primary_points, to_attr="reachable_points")
+    ).order_by("-last_contact_at", "-id")
+
+
+def lead_get(*, practice: Practice, lead_id: int) -> Lead:
+    lead = Lead.objects.filter(practice=practice, pk=lead_id).first()
+    if lead is None:
+        raise Http404("No such lead")
+    return lead
+
+
+def lead_treatments(*, practice: Practice) -> list[str]:
+    return list(
+        Lead.objects.filter(practice=practice)
+        .exclude(treatment="")
+        .order_by("treatment")
+        .values_list("treatment", flat=True)
+        .distinct()
+    )
+
+
+def lead_suppressed_values(*, practice: Practice, lead: Lead) -> set[tuple[str, str]]:
+    """(kind, value) pairs of this lead's contact points that are on the suppression list."""
+    points = [(cp.kind, cp.value) for cp in lead.contact_points.all()]
+    if not points:
+        return set()
+    rows = Suppression.objects.filter(practice=practice, value__in=[v for _, v in points])
+    return {(row.kind, row.value) for row in rows} & set(points)
+
+
+def practice_summary(*, practice: Practice) -> dict:
+    """The dashboard's figures: the list by status and by stage, with the value at stake."""
+    leads = Lead.objects.filter(practice=practice)
+    by_status = {
+        row["status"]: row
+        for row in leads.values("status").annotate(n=Count("id"), value=Sum("estimated_value"))
+    }
+    by_stage = {
+        row["stage"]: row
+        for row in leads.values("stage").annotate(n=Count("id"), value=Sum("estimated_value"))
+    }
+    totals = leads.aggregate(n=Count("id"), value=Sum("estimated_value"))
+    return {
+        "total": totals["n"],
+        "total_value": totals["value"] or 0,
+        "by_status": by_status,
+        "by_stage": by_stage,
+        "suppressed": Suppression.objects.filter(practice=practice).count(),
+    }

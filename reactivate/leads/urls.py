@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reactivate.leads import views
+
+urlpatterns = [
+    path("leads/", views.lead_index, name="lead_index"),
+    path("leads/<int:lead_id>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
+    path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
+]

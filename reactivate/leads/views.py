@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
+from reactivate.leads.choices import LeadStatus
+from reactivate.leads.forms import LeadFilterForm, NoteForm, StatusForm
+from reactivate.leads.models import Interaction
+from reactivate.leads.selectors import (
+    lead_get,
+    lead_list,
+    lead_suppressed_values,
+    lead_treatments,
+)
+from reactivate.leads.services import lead_add_note, lead_set_status
+from reactivate.tenancy.access import practice_view
+
+
+@practice_view()
+def lead_index(request: HttpRequest) -> HttpResponse:
+    form = LeadFilterForm(request.GET, treatments=lead_treatments(practice=request.practice))
+    filters = form.cleaned_data if form.is_valid() else {}
+    leads = lead_list(practice=request.practice, **{k: v for k, v in filters.items() if v})
+    page = Paginator(leads, settings.LEADS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = "leads/_table.html" if request.htmx else "leads/index.html"
+    return render(request, template, context)
+
+
+@practice_view()
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    audit_record(
+        practice=request.practice, actor=request.user, action=AuditAction.LEAD_VIEWED, obj=lead
+    )
+    return render(request, "leads/detail.html", _detail_context(request, lead))
+
+
+def _detail_context(request: HttpRequest, lead) -> dict:
+    points = list(lead.contact_points.prefetch_related("consents"))
+    suppressed = lead_suppressed_values(practice=request.practice, lead=lead)
+    for point in points:
+        point.suppressed = (point.kind, point.value) in suppressed
+    return {
+        "lead": lead,
+        "points": points,
+        "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"status": lead.status}),
+    }
+
+
+@require_POST
+@practice_view(edit=True)
+def lead_note(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        lead_add_note(lead=lead, actor=request.user, body=form.cleaned_data["body"])
+        form = NoteForm()
+    if request.htmx:
+        context = _detail_context(request, lead) | {"note_form": form}
+        return render(request, "leads/_timeline.html", context)
+    return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)
+
+
+@require_POST
+@practice_view(edit=True)
+def lead_status(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, lead) | {"status_form": form}
+        return render(request, "leads/detail.html", context, status=400)
+    lead_set_status(
+        lead=lead,
+        actor=request.user,
+        status=LeadStatus(form.cleaned_data["status"]),
+        reason=form.cleaned_data["reason"],
+    )
+    return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from django import forms
+
+from reactivate.tenancy.models import Practice
+
+
+class PracticeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = [
+            "name", "timezone", "country", "state", "postal_address", "phone", "cost_per_new_lead",
+        ]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_timezone(self) -> str:
+        zone = self.cleaned_data["timezone"].strip()
+        if zone not in available_timezones():
+            raise forms.ValidationError("Use an IANA time zone name such as America/Chicago.")
+        return zone
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].upper()
+
+    def clean_state(self) -> str:
+        return self.cleaned_data["state"].upper()

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from reactivate.tenancy.choices import Role
+
+
+class Agency(models.Model):
+    """An organisation that runs reactivation for one or more practices (or a practice group)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practice(models.Model):
+    """A clinic: the wall around every lead, message and report."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="practices")
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lower-case letters, digits, -")],
+    )
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="America/New_York")
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166 alpha-2")
+    state = models.CharField(max_length=3, blank=True, help_text="State or region code, e.g. CA")
+    postal_address = models.TextField(
+        blank=True, help_text="Printed in every email footer (CAN-SPAM) and on letters."
+    )
+    phone = models.CharField(max_length=32, blank=True)
+    cost_per_new_lead = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What a new lead costs to acquire; used where a lead's own cost is unknown.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role on one practice, or (agency operators) on every practice of an agency."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role=Role.AGENCY_OPERATOR, agency__isnull=False, practice__isnull=True)
+                    | (
+                        ~Q(role=Role.AGENCY_OPERATOR)
+                        & Q(practice__isnull=False, agency__isnull=True)
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "practice"],
+                condition=Q(practice__isnull=False),
+                name="one_membership_per_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                condition=Q(agency__isnull=False),
+                name="one_membership_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.practice or self.agency}"

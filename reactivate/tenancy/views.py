@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
+from reactivate.leads.choices import LeadStatus, Stage
+from reactivate.leads.selectors import practice_summary
+from reactivate.tenancy.access import practice_view, practices_for
+from reactivate.tenancy.forms import PracticeSettingsForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Back to the practice last worked on, else the first one the user may open."""
+    practices = practices_for(request.user)
+    remembered = request.session.get("practice")
+    practice = (remembered and practices.filter(slug=remembered).first()) or practices.first()
+    if practice is None:
+        return render(request, "tenancy/no_practice.html")
+    return redirect("dashboard", slug=practice.slug)
+
+
+@login_required
+def switch(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("practice", "")
+    if not practices_for(request.user).filter(slug=slug).exists():
+        raise Http404("No such practice")
+    return redirect("dashboard", slug=slug)
+
+
+@practice_view()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    summary = practice_summary(practice=request.practice)
+    statuses = [(s, summary["by_status"].get(s.value, {})) for s in LeadStatus]
+    stages = [(s, summary["by_stage"].get(s.value, {})) for s in Stage]
+    total = summary["total"] or 1
+    return render(
+        request,
+        "tenancy/dashboard.html",
+        {
+            "summary": summary,
+            "statuses": [(s, row, 100 * row.get("n", 0) / total) for s, row in statuses],
+            "stages": [(s, row, 100 * row.get("n", 0) / total) for s, row in stages],
+        },
+    )
+
+
+@practice_view(manage=True)
+def practice_settings(request: HttpRequest) -> HttpResponse:
+    practice = request.practice
+    form = PracticeSettingsForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit_record(
+                practice=practice, actor=request.user, action=AuditAction.PRACTICE_CHANGED,
+                obj=practice, detail={"fields": form.changed_data},
+            )
+        messages.success(request, "Settings saved.")
+        return redirect("practice_settings", slug=practice.slug)
+    if not request.access.can_manage:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(request, "tenancy/settings.html", {"form": form})
