@@ -31,7 +31,9 @@ def envbool(name: str, default: bool = False) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ConfigError(f"{name}={raw!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off")
+    raise ConfigError(
+        f"{name}={raw!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off"
+    )
 
 
 def envint(name: str, default: int) -> int:

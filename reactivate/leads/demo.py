@@ -38,9 +38,7 @@ class DemoResult:
 def demo_prepare(*, leads: int = 3000, seed: int = 7) -> DemoResult:
     """Create (or find) the demo world. Safe to run again: leads are generated only once."""
     with transaction.atomic():
-        agency, _ = Agency.objects.get_or_create(
-            slug=DEMO_AGENCY, defaults={"name": "Demo Agency"}
-        )
+        agency, _ = Agency.objects.get_or_create(slug=DEMO_AGENCY, defaults={"name": "Demo Agency"})
         practice, _ = Practice.objects.get_or_create(
             slug=DEMO_PRACTICE,
             defaults={
@@ -61,11 +59,15 @@ def demo_prepare(*, leads: int = 3000, seed: int = 7) -> DemoResult:
         password = secrets.token_urlsafe(9)
         user.set_password(password)
         user.save(update_fields=["password"])
-        Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": Role.OWNER})
+        Membership.objects.get_or_create(
+            user=user, practice=practice, defaults={"role": Role.OWNER}
+        )
         created = 0
         if not Lead.objects.filter(practice=practice).exists():
             created = demo_leads_create(practice=practice, count=leads, seed=seed)
-    return DemoResult(practice=practice, username=DEMO_USER, password=password, leads_created=created)
+    return DemoResult(
+        practice=practice, username=DEMO_USER, password=password, leads_created=created
+    )
 
 
 def demo_leads_create(*, practice: Practice, count: int, seed: int) -> int:

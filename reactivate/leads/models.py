@@ -175,9 +175,7 @@ class Suppression(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["practice", "kind", "value"], name="suppression_once"
-            ),
+            models.UniqueConstraint(fields=["practice", "kind", "value"], name="suppression_once"),
         ]
 
     def __str__(self) -> str:

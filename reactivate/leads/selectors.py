@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+import re
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from reactivate.leads.choices import ContactKind
 from reactivate.leads.models import ContactPoint, Lead, Suppression
 from reactivate.tenancy.models import Practice
+
+PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,}")
 
 
 def lead_list(
@@ -25,6 +29,10 @@ def lead_list(
         leads = leads.filter(stage=stage)
     if treatment:
         leads = leads.filter(treatment=treatment)
+    query = query.strip()
+    if PHONE_LIKE.fullmatch(query):
+        # "(773) 555-0142" is one phone number, not three words.
+        query = "".join(ch for ch in query if ch.isdigit())
     for word in query.split()[:5]:
         digits = "".join(ch for ch in word if ch.isdigit())
         match = (
@@ -35,14 +43,16 @@ def lead_list(
         )
         if len(digits) >= 4:
             # Phones are stored as E.164; "(415) 555" should still find them.
-            match |= Q(contact_points__kind=ContactKind.PHONE, contact_points__value__contains=digits)
+            match |= Q(
+                contact_points__kind=ContactKind.PHONE, contact_points__value__contains=digits
+            )
         leads = leads.filter(Q(pk__in=Lead.objects.filter(match).values("pk")))
     primary_points = ContactPoint.objects.filter(
         kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
     ).order_by("kind", "-is_primary", "id")
     return leads.prefetch_related(
         Prefetch("contact_points", queryset=primary_points, to_attr="reachable_points")
-    ).order_by("-last_contact_at", "-id")
+    ).order_by(F("last_contact_at").desc(nulls_last=True), "-id")
 
 
 def lead_get(*, practice: Practice, lead_id: int) -> Lead:

@@ -37,7 +37,10 @@ def lead_add_note(*, lead: Lead, actor: AbstractBaseUser, body: str) -> Interact
             occurred_at=timezone.now(),
         )
         audit_record(
-            practice=lead.practice, actor=actor, action=AuditAction.LEAD_CHANGED, obj=lead,
+            practice=lead.practice,
+            actor=actor,
+            action=AuditAction.LEAD_CHANGED,
+            obj=lead,
             detail={"note": note.pk},
         )
     return note
@@ -106,7 +109,9 @@ def _status_interaction(
         occurred_at=timezone.now(),
     )
     audit_record(
-        practice=lead.practice, actor=actor, action=AuditAction.LEAD_CHANGED, obj=lead,
+        practice=lead.practice,
+        actor=actor,
+        action=AuditAction.LEAD_CHANGED,
+        obj=lead,
         detail={"status": [old, lead.status]},
     )
-

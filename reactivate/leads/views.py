@@ -25,7 +25,13 @@ from reactivate.tenancy.access import practice_view
 def lead_index(request: HttpRequest) -> HttpResponse:
     form = LeadFilterForm(request.GET, treatments=lead_treatments(practice=request.practice))
     filters = form.cleaned_data if form.is_valid() else {}
-    leads = lead_list(practice=request.practice, **{k: v for k, v in filters.items() if v})
+    leads = lead_list(
+        practice=request.practice,
+        query=filters.get("q", ""),
+        status=filters.get("status", ""),
+        stage=filters.get("stage", ""),
+        treatment=filters.get("treatment", ""),
+    )
     page = Paginator(leads, settings.LEADS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -89,7 +89,8 @@ def practice_view(*, edit: bool = False, manage: bool = False) -> Callable:
                     raise PermissionDenied("This page only reads.")
             request.access = access
             request.practice = access.practice
-            request.session["practice"] = access.practice.slug
+            if request.session.get("practice") != access.practice.slug:
+                request.session["practice"] = access.practice.slug
             return view(request, *args, **kwargs)
 
         return wrapper

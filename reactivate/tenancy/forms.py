@@ -11,7 +11,13 @@ class PracticeSettingsForm(forms.ModelForm):
     class Meta:
         model = Practice
         fields = [
-            "name", "timezone", "country", "state", "postal_address", "phone", "cost_per_new_lead",
+            "name",
+            "timezone",
+            "country",
+            "state",
+            "postal_address",
+            "phone",
+            "cost_per_new_lead",
         ]
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 

@@ -58,8 +58,11 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             form.save()
             audit_record(
-                practice=practice, actor=request.user, action=AuditAction.PRACTICE_CHANGED,
-                obj=practice, detail={"fields": form.changed_data},
+                practice=practice,
+                actor=request.user,
+                action=AuditAction.PRACTICE_CHANGED,
+                obj=practice,
+                detail={"fields": form.changed_data},
             )
         messages.success(request, "Settings saved.")
         return redirect("practice_settings", slug=practice.slug)

@@ -30,8 +30,9 @@ class Command(BaseCommand):
         else:
             self._list()
 
-    def _create(self, *, slug: str, name: str, country: str, state: str, timezone: str,
-                agency: str, **_) -> None:
+    def _create(
+        self, *, slug: str, name: str, country: str, state: str, timezone: str, agency: str, **_
+    ) -> None:
         owner = None
         if agency:
             owner = Agency.objects.filter(slug=agency).first()
@@ -50,7 +51,5 @@ class Command(BaseCommand):
 
     def _list(self) -> None:
         practices = Practice.objects.annotate(lead_count=Count("leads")).order_by("slug")
-        for practice in practices:
-            self.stdout.write(
-                f"{practice.slug}\t{practice.name}\t{practice.timezone}\t{practice.lead_count} leads"
-            )
+        for p in practices:
+            self.stdout.write(f"{p.slug}\t{p.name}\t{p.timezone}\t{p.lead_count} leads")

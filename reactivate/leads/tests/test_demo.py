@@ -1,0 +1,62 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from reactivate.leads.models import ContactPoint, Lead
+from reactivate.tenancy.models import Practice
+
+
+def demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", "--no-serve", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    return next(
+        line.split(":", 1)[1].strip() for line in output.splitlines() if "password:" in line
+    )
+
+
+class DemoTests(TestCase):
+    def test_running_it_twice_leaves_one_demo_practice_and_the_same_leads(self):
+        demo("--leads", "300")
+        first_ids = set(Lead.objects.values_list("external_id", flat=True))
+        demo("--leads", "300")
+        self.assertEqual(Practice.objects.filter(slug="demo").count(), 1)
+        self.assertEqual(set(Lead.objects.values_list("external_id", flat=True)), first_ids)
+        self.assertEqual(len(first_ids), 300)
+
+    def test_the_printed_credentials_open_the_lead_list(self):
+        output = demo("--leads", "120")
+        self.assertIn("username: demo", output)
+        logged_in = self.client.post(
+            reverse("login"),
+            {"username": "demo", "password": printed_password(output)},
+            follow=True,
+        )
+        self.assertEqual(logged_in.resolver_match.url_name, "dashboard")
+        leads = self.client.get(reverse("lead_index", args=["demo"]))
+        self.assertEqual(leads.context["page"].paginator.count, 120)
+
+    def test_the_demo_list_is_realistic(self):
+        demo("--leads", "400")
+        leads = Lead.objects.all()
+        self.assertGreater(leads.values("treatment").distinct().count(), 4)
+        self.assertEqual(
+            set(leads.values_list("stage", flat=True)),
+            {"form", "info_request", "consultation", "treatment_plan"},
+        )
+        self.assertTrue(leads.exclude(dormancy_reason="unknown").exists())
+        # Phone-only and email-only rows, and messy raw formats behind clean values.
+        phone_only = leads.exclude(contact_points__kind="email").filter(
+            contact_points__kind="phone"
+        )
+        self.assertTrue(phone_only.exists())
+        phones = ContactPoint.objects.filter(kind="phone")
+        self.assertTrue(all(p.value.startswith("+1") and len(p.value) == 12 for p in phones))
+        self.assertTrue(phones.exclude(raw_value__startswith="+1").exists())
+        years = {d.year for d in leads.values_list("inquired_at", flat=True)}
+        self.assertGreaterEqual(len(years), 3)

@@ -1,0 +1,66 @@
+"""The installed `reactivate` command, run the way users and outside checks run it."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def reactivate(home: Path, *args: str) -> subprocess.CompletedProcess:
+    exe = shutil.which("reactivate") or str(Path(sys.executable).with_name("reactivate"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HUEY_URL")}
+    env["REACTIVATE_HOME"] = str(home)
+    return subprocess.run(
+        [exe, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    result = reactivate(tmp_path, "migrate", "--verbosity", "0")
+    assert result.returncode == 0, result.stderr
+    return tmp_path
+
+
+def test_help_lists_the_products_commands(tmp_path):
+    result = reactivate(tmp_path, "help")
+    assert result.returncode == 0
+    for command in ("demo", "practice", "worker"):
+        assert command in result.stdout
+
+
+def test_practice_create_and_list_from_the_shell(home):
+    created = reactivate(
+        home,
+        "practice",
+        "create",
+        "north-dental",
+        "--name",
+        "North Dental",
+        "--country",
+        "US",
+        "--state",
+        "CA",
+        "--timezone",
+        "America/Los_Angeles",
+    )
+    assert created.returncode == 0, created.stderr
+    listed = reactivate(home, "practice", "list")
+    assert listed.stdout.splitlines()[0].split("\t")[0] == "north-dental"
+
+
+def test_a_bad_time_zone_fails_with_a_clear_message(home):
+    result = reactivate(home, "practice", "create", "x", "--name", "X", "--timezone", "Nowhere")
+    assert result.returncode != 0
+    assert "not an IANA time zone" in result.stderr
+
+
+def test_the_sqlite_database_runs_in_wal_mode(home):
+    import sqlite3
+
+    with sqlite3.connect(home / "reactivate.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert (home / "secret_key").exists()
