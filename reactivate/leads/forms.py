@@ -22,4 +22,9 @@ class NoteForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=LeadStatus.choices)
-    reason = forms.CharField(required=False, max_length=500, label="Why (kept on the timeline)")
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Why (kept on the timeline)",
+        widget=forms.TextInput(attrs={"placeholder": "Why? (kept on the timeline)"}),
+    )

@@ -248,8 +248,12 @@ def generate_leads(count: int, *, seed: int = 7, now: datetime) -> Iterator[Synt
         treatment, typical, spread = rng.choice(DENTAL_TREATMENTS)
         value = Decimal(round(typical * rng.uniform(1 - spread, 1 + spread), -1))
         stage = _weighted(rng, STAGES)
-        inquired = now - timedelta(days=rng.uniform(14, 3 * 365), minutes=rng.randrange(1440))
-        last_contact = min(now, inquired + timedelta(days=rng.expovariate(1 / 20)))
+        inquired = now - timedelta(days=rng.uniform(30, 3 * 365), minutes=rng.randrange(1440))
+        # A stalled lead has heard nothing for at least two weeks.
+        last_contact = min(
+            now - timedelta(days=14), inquired + timedelta(days=rng.expovariate(1 / 20))
+        )
+        last_contact = max(last_contact, inquired)
         lost_reason, dormancy = rng.choice(LOST_REASONS)
         source = rng.choice(SOURCES)
         cost = SOURCE_COSTS.get(source)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from reactivate.tenancy.choices import EDIT_ROLES, MANAGE_ROLES, Role
 from reactivate.tenancy.models import Membership, Practice
@@ -91,7 +93,9 @@ def practice_view(*, edit: bool = False, manage: bool = False) -> Callable:
             request.practice = access.practice
             if request.session.get("practice") != access.practice.slug:
                 request.session["practice"] = access.practice.slug
-            return view(request, *args, **kwargs)
+            # Dates on every page read in the practice's own local time.
+            with timezone.override(ZoneInfo(access.practice.timezone)):
+                return view(request, *args, **kwargs)
 
         return wrapper
 

@@ -98,3 +98,15 @@ class TimelineTests(BaseTestCase):
         note.summary = "rewritten"
         with self.assertRaises(ValueError):
             note.save()
+
+
+class LocalTimeTests(BaseTestCase):
+    def test_dates_show_in_the_practices_time_zone(self):
+        from datetime import UTC, datetime
+
+        self.north_lead.last_contact_at = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+        self.north_lead.save()
+        self.client.force_login(self.north_owner)
+        page = self.client.get(reverse("lead_detail", args=["north", self.north_lead.pk]))
+        # 03:30 UTC on 2 March is still 1 March in Chicago.
+        self.assertContains(page, "1 Mar 2026")
