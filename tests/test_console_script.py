@@ -64,3 +64,36 @@ def test_the_sqlite_database_runs_in_wal_mode(home):
     with sqlite3.connect(home / "reactivate.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert (home / "secret_key").exists()
+
+
+def test_the_worker_starts_on_the_default_sqlite_queue_and_stops_on_sigterm(home):
+    import signal
+    import time
+
+    exe = shutil.which("reactivate") or str(Path(sys.executable).with_name("reactivate"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HUEY_URL")}
+    env["REACTIVATE_HOME"] = str(home)
+    worker = subprocess.Popen(
+        [exe, "worker", "--workers", "1"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        seen = ""
+        while "consumer started" not in seen.lower() and time.monotonic() < deadline:
+            seen += worker.stderr.readline()
+        assert "consumer started" in seen.lower(), seen
+        assert (home / "huey.sqlite3").exists()
+        # huey installs its handlers just after that log line: wait until the kernel shows them.
+        while not _catches(worker.pid, signal.SIGTERM) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+def _catches(pid: int, signum: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text()
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) & (1 << (signum - 1)))
