@@ -9,13 +9,17 @@ from pathlib import Path
 import pytest
 
 
-def reactivate(home: Path, *args: str) -> subprocess.CompletedProcess:
+def command(home: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The installed script with a private data directory on the default SQLite database."""
     exe = shutil.which("reactivate") or str(Path(sys.executable).with_name("reactivate"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HUEY_URL")}
     env["REACTIVATE_HOME"] = str(home)
-    return subprocess.run(
-        [exe, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    return [exe, *args], env
+
+
+def reactivate(home: Path, *args: str) -> subprocess.CompletedProcess:
+    argv, env = command(home, *args)
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.fixture
@@ -70,12 +74,8 @@ def test_the_worker_starts_on_the_default_sqlite_queue_and_stops_on_sigterm(home
     import signal
     import time
 
-    exe = shutil.which("reactivate") or str(Path(sys.executable).with_name("reactivate"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "HUEY_URL")}
-    env["REACTIVATE_HOME"] = str(home)
-    worker = subprocess.Popen(
-        [exe, "worker", "--workers", "1"], env=env, stderr=subprocess.PIPE, text=True
-    )
+    argv, env = command(home, "worker", "--workers", "1")
+    worker = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         seen = ""
