@@ -1,0 +1,43 @@
+"""What an import column can mean: the fields of a lead that a CRM export can fill."""
+
+from django.db import models
+
+
+class Field(models.TextChoices):
+    EXTERNAL_ID = "external_id", "CRM record id"
+    FIRST_NAME = "first_name", "First name"
+    LAST_NAME = "last_name", "Last name"
+    FULL_NAME = "full_name", "Full name (one column)"
+    EMAIL = "email", "Email"
+    EMAIL_2 = "email_2", "Second email"
+    PHONE = "phone", "Phone"
+    MOBILE_PHONE = "mobile_phone", "Mobile phone"
+    PHONE_2 = "phone_2", "Other phone"
+    TREATMENT = "treatment", "Treatment of interest"
+    STAGE = "stage", "Stage / lifecycle"
+    STATUS = "status", "Lead status"
+    ESTIMATED_VALUE = "estimated_value", "Estimated value"
+    SOURCE = "source", "Lead source"
+    ACQUISITION_COST = "acquisition_cost", "Acquisition cost"
+    LOST_REASON = "lost_reason", "Lost reason"
+    INQUIRED_AT = "inquired_at", "Created / inquiry date"
+    LAST_CONTACT_AT = "last_contact_at", "Last contact / activity date"
+    STREET = "street", "Street address"
+    CITY = "city", "City"
+    STATE = "state", "State / region"
+    POSTAL_CODE = "postal_code", "Postal code"
+    COUNTRY = "country", "Country"
+    EMAIL_OPT_OUT = "email_opt_out", "Email opt-out"
+    CALL_OPT_OUT = "call_opt_out", "Do not call"
+    SMS_OPT_OUT = "sms_opt_out", "SMS opt-out"
+    DO_NOT_CONTACT = "do_not_contact", "Do not contact (any channel)"
+    LANGUAGE = "preferred_language", "Preferred language"
+    NOTES = "notes", "Notes / description"
+    TAGS = "tags", "Tags"
+
+
+PHONE_FIELDS = (Field.MOBILE_PHONE, Field.PHONE, Field.PHONE_2)  # mobile first: it takes texts
+EMAIL_FIELDS = (Field.EMAIL, Field.EMAIL_2)
+DATE_FIELDS = (Field.INQUIRED_AT, Field.LAST_CONTACT_AT)
+AMOUNT_FIELDS = (Field.ESTIMATED_VALUE, Field.ACQUISITION_COST)
+FLAG_FIELDS = (Field.EMAIL_OPT_OUT, Field.CALL_OPT_OUT, Field.SMS_OPT_OUT, Field.DO_NOT_CONTACT)
