@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reactivate.tenancy",
     "reactivate.audit",
     "reactivate.leads",
+    "reactivate.leads.imports",
 ]
 
 MIDDLEWARE = [

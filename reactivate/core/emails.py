@@ -61,9 +61,7 @@ def check_email(value: str, check_deliverability: bool = False) -> tuple[str | N
 
 def _check_deliverability(frame: pl.DataFrame, fast: pl.Expr) -> pl.DataFrame:
     """With DNS checks on, look each distinct fast-path domain up once."""
-    domains = (
-        frame.filter(fast).get_column("cleaned").str.split("@").list.last().unique().to_list()
-    )
+    domains = frame.filter(fast).get_column("cleaned").str.split("@").list.last().unique().to_list()
     bad = {}
     for domain in domains:
         _, reason = check_email(f"postmaster@{domain}", check_deliverability=True)

@@ -12,7 +12,8 @@ from functools import cache
 
 import phonenumbers
 import polars as pl
-from phonenumbers import PhoneNumberType, timezone as pn_timezone
+from phonenumbers import PhoneNumberType
+from phonenumbers import timezone as pn_timezone
 
 # Countries that share the +1 plan: a 10-digit number there is a full national number.
 NANP_REGIONS = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO"})
@@ -141,9 +142,7 @@ def parse_phone(value: str, region: str) -> tuple[str | None, str | None, str, s
 def _zones_for(prefixes: list[str]) -> pl.DataFrame:
     """Time zone by "+1NPA" prefix: the area code decides it for North American numbers."""
     rows = [(p, _nanp_zone(p) if p.startswith("+1") else None) for p in prefixes]
-    return pl.DataFrame(
-        rows, schema={"prefix": pl.Utf8, "prefix_timezone": pl.Utf8}, orient="row"
-    )
+    return pl.DataFrame(rows, schema={"prefix": pl.Utf8, "prefix_timezone": pl.Utf8}, orient="row")
 
 
 @cache

@@ -32,8 +32,6 @@ class Field(models.TextChoices):
     SMS_OPT_OUT = "sms_opt_out", "SMS opt-out"
     DO_NOT_CONTACT = "do_not_contact", "Do not contact (any channel)"
     LANGUAGE = "preferred_language", "Preferred language"
-    NOTES = "notes", "Notes / description"
-    TAGS = "tags", "Tags"
 
 
 PHONE_FIELDS = (Field.MOBILE_PHONE, Field.PHONE, Field.PHONE_2)  # mobile first: it takes texts

@@ -64,7 +64,6 @@ PRESETS: dict[str, dict[str, F]] = {
         "Country": F.COUNTRY,
         "Email Opt Out": F.EMAIL_OPT_OUT,
         "Do Not Call": F.CALL_OPT_OUT,
-        "Description": F.NOTES,
         # API names
         "Id": F.EXTERNAL_ID,
         "FirstName": F.FIRST_NAME,
@@ -88,7 +87,6 @@ PRESETS: dict[str, dict[str, F]] = {
         "Email": F.EMAIL,
         "Created": F.INQUIRED_AT,
         "Last Activity": F.LAST_CONTACT_AT,
-        "Tags": F.TAGS,
         "Country": F.COUNTRY,
         "Address": F.STREET,
         "City": F.CITY,
@@ -112,7 +110,6 @@ PRESETS: dict[str, dict[str, F]] = {
         "country": F.COUNTRY,
         "dateAdded": F.INQUIRED_AT,
         "lastActivity": F.LAST_CONTACT_AT,
-        "tags": F.TAGS,
     },
     "zoho": {
         "Record Id": F.EXTERNAL_ID,
@@ -131,7 +128,6 @@ PRESETS: dict[str, dict[str, F]] = {
         "State": F.STATE,
         "Zip Code": F.POSTAL_CODE,
         "Country": F.COUNTRY,
-        "Description": F.NOTES,
         # API names
         "id": F.EXTERNAL_ID,
         "First_Name": F.FIRST_NAME,
@@ -150,7 +146,6 @@ PRESETS: dict[str, dict[str, F]] = {
         "Person - Last name": F.LAST_NAME,
         "Person - Email": F.EMAIL,
         "Person - Phone": F.PHONE,
-        "Person - Label": F.TAGS,
         "Person - Person created": F.INQUIRED_AT,
         "Person - Last activity date": F.LAST_CONTACT_AT,
         "Person - Postal address": F.STREET,
@@ -178,28 +173,63 @@ SYNONYMS: dict[F, tuple[str, ...]] = {
     F.MOBILE_PHONE: ("mobile", "mobilephone", "cell", "cellphone", "mobilenumber", "cellular"),
     F.PHONE_2: ("phone2", "otherphone", "workphone", "businessphone", "alternatephone"),
     F.TREATMENT: (
-        "treatment", "treatmentinterest", "procedure", "service", "interest", "interestedin",
-        "treatmentofinterest", "servicerequested", "product",
+        "treatment",
+        "treatmentinterest",
+        "procedure",
+        "service",
+        "interest",
+        "interestedin",
+        "treatmentofinterest",
+        "servicerequested",
+        "product",
     ),
     F.STAGE: ("stage", "lifecyclestage", "leadstage", "pipelinestage", "dealstage"),
     F.STATUS: ("status", "leadstatus", "contactstatus", "dealstatus"),
     F.ESTIMATED_VALUE: (
-        "value", "estimatedvalue", "dealvalue", "amount", "treatmentvalue", "quote",
-        "quotedamount", "treatmentplanamount", "casevalue", "opportunityvalue",
+        "value",
+        "estimatedvalue",
+        "dealvalue",
+        "amount",
+        "treatmentvalue",
+        "quote",
+        "quotedamount",
+        "treatmentplanamount",
+        "casevalue",
+        "opportunityvalue",
     ),
     F.SOURCE: ("source", "leadsource", "originalsource", "channel", "campaign", "referralsource"),
     F.ACQUISITION_COST: ("cost", "leadcost", "acquisitioncost", "costperlead", "cpl"),
     F.LOST_REASON: (
-        "lostreason", "reason", "reasonlost", "closedlostreason", "whylost", "dormancyreason",
-        "disqualificationreason", "objection",
+        "lostreason",
+        "reason",
+        "reasonlost",
+        "closedlostreason",
+        "whylost",
+        "dormancyreason",
+        "disqualificationreason",
+        "objection",
     ),
     F.INQUIRED_AT: (
-        "created", "createdate", "createddate", "createdat", "datecreated", "dateadded",
-        "inquirydate", "leaddate", "submitted", "submittedat",
+        "created",
+        "createdate",
+        "createddate",
+        "createdat",
+        "datecreated",
+        "dateadded",
+        "inquirydate",
+        "leaddate",
+        "submitted",
+        "submittedat",
     ),
     F.LAST_CONTACT_AT: (
-        "lastcontact", "lastcontacted", "lastcontactdate", "lastactivity", "lastactivitydate",
-        "lastactivitytime", "lastengagementdate", "lasttouch",
+        "lastcontact",
+        "lastcontacted",
+        "lastcontactdate",
+        "lastactivity",
+        "lastactivitydate",
+        "lastactivitytime",
+        "lastengagementdate",
+        "lasttouch",
     ),
     F.STREET: ("street", "address", "address1", "streetaddress", "mailingstreet"),
     F.CITY: ("city", "town", "mailingcity"),
@@ -211,16 +241,12 @@ SYNONYMS: dict[F, tuple[str, ...]] = {
     F.SMS_OPT_OUT: ("smsoptout", "textoptout", "donottext"),
     F.DO_NOT_CONTACT: ("dnd", "donotcontact", "donotdisturb", "optout"),
     F.LANGUAGE: ("language", "preferredlanguage", "lang", "idioma"),
-    F.NOTES: ("notes", "note", "description", "comments", "comment"),
-    F.TAGS: ("tags", "labels", "label"),
 }
 
 
 def squeeze(header: str) -> str:
-    """"Phone Number", "phone_number" and "PHONE-NUMBER" are all "phonenumber"."""
+    """ "Phone Number", "phone_number" and "PHONE-NUMBER" are all "phonenumber"."""
     return re.sub(r"[^0-9a-z]", "", header.lower())
 
 
-SYNONYM_INDEX: dict[str, F] = {
-    word: field for field, words in SYNONYMS.items() for word in words
-}
+SYNONYM_INDEX: dict[str, F] = {word: field for field, words in SYNONYMS.items() for word in words}

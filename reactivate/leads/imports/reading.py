@@ -101,7 +101,9 @@ def _read_csv(data: bytes, name: str) -> Table:
 
 
 def _original_headers(utf8: bytes, delimiter: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(utf8[:1_000_000].decode("utf-8", "ignore")), delimiter=delimiter), [])
+    first = next(
+        csv.reader(io.StringIO(utf8[:1_000_000].decode("utf-8", "ignore")), delimiter=delimiter), []
+    )
     return [h.strip() for h in first]
 
 
@@ -134,7 +136,9 @@ def _read_csv_exactly(text: str, name: str, encoding: str, delimiter: str) -> Ta
         for index in range(width):
             value = record[index] if index < len(record) else None
             columns[index].append(value if value != "" else None)
-    frame = pl.DataFrame(dict(zip(headers, columns, strict=True)), schema=dict.fromkeys(headers, pl.Utf8))
+    frame = pl.DataFrame(
+        dict(zip(headers, columns, strict=True)), schema=dict.fromkeys(headers, pl.Utf8)
+    )
     return _table(frame, headers, "csv", encoding, delimiter, problems)
 
 
@@ -157,7 +161,9 @@ def _read_xlsx(data: bytes, name: str) -> Table:
         for index in range(width):
             columns[index].append(_cell(record[index]) if index < len(record) else None)
     book.close()
-    frame = pl.DataFrame(dict(zip(headers, columns, strict=True)), schema=dict.fromkeys(headers, pl.Utf8))
+    frame = pl.DataFrame(
+        dict(zip(headers, columns, strict=True)), schema=dict.fromkeys(headers, pl.Utf8)
+    )
     return _table(frame, headers, "xlsx", "xlsx", "", {})
 
 
@@ -187,7 +193,11 @@ def _unique_headers(headers: list[str]) -> list[str]:
 
 
 def _table(
-    frame: pl.DataFrame, headers: list[str], fmt: str, encoding: str, delimiter: str,
+    frame: pl.DataFrame,
+    headers: list[str],
+    fmt: str,
+    encoding: str,
+    delimiter: str,
     problems: dict[int, str],
 ) -> Table:
     frame = frame.with_columns(

@@ -83,7 +83,7 @@ def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.Dat
 
 
 def parse_amounts(raw: pl.Series) -> pl.DataFrame:
-    """"$15,000.00", "15k", "1.2M", "€ 12.500,00", "USD 900" → Decimal-ready strings (2 places)."""
+    """ "$15,000.00", "15k", "1.2M", "€ 12.500,00", "USD 900" → Decimal-ready strings (2 places)."""
     text = (
         raw.cast(pl.Utf8)
         .str.strip_chars()
@@ -102,7 +102,9 @@ def parse_amounts(raw: pl.Series) -> pl.DataFrame:
         .otherwise(pl.col("n").str.replace_all(",", ""))
     )
     frame = frame.with_columns(number.cast(pl.Float64, strict=False).alias("f"))
-    scale = pl.col("suffix").replace_strict({"k": 1e3, "m": 1e6}, default=1.0, return_dtype=pl.Float64)
+    scale = pl.col("suffix").replace_strict(
+        {"k": 1e3, "m": 1e6}, default=1.0, return_dtype=pl.Float64
+    )
     frame = frame.with_columns((pl.col("f") * scale).round(2).alias("value"))
     return frame.select(
         pl.when(pl.col("value") >= 0).then(pl.col("value")).alias("value"),

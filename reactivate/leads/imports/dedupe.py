@@ -1,0 +1,169 @@
+"""Who is the same person: by email or phone (transitively) and CRM id, then names for review.
+
+Exact matches decide; similar names only raise a flag for a person to look at, because two
+patients called Maria Garcia are common and merging them would be wrong.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from reactivate.leads.imports.reading import ROW
+from reactivate.leads.imports.vocab import canonical_first_name, squeeze
+
+NAME_SIMILARITY = 90  # token-sort ratio on canonical names; 100 = same after nicknames
+MAX_BLOCK = 25  # larger blocks of one common name carry too little signal to flag
+
+
+def assign(
+    rows: pl.DataFrame,
+    contacts: pl.DataFrame,
+    existing: pl.DataFrame,
+    existing_contacts: pl.DataFrame,
+) -> pl.DataFrame:
+    """Columns _row, component, lead_id (existing target or null), outcome, flag.
+
+    ``rows``: _row, external_id, first_name, last_name (accepted rows only).
+    ``existing``: lead_id, external_id, first_name, last_name of the practice's leads.
+    ``existing_contacts``: lead_id, key ("email:…" / "phone:…").
+    """
+    keys = pl.concat(
+        [
+            contacts.select(ROW, (pl.col("kind") + ":" + pl.col("value")).alias("key")),
+            rows.filter(pl.col("external_id").is_not_null()).select(
+                ROW, ("id:" + pl.col("external_id")).alias("key")
+            ),
+        ]
+    )
+    component = _components(rows.select(ROW), keys)
+
+    ext = existing.filter(pl.col("external_id").is_not_null()).select(
+        ("id:" + pl.col("external_id")).alias("key"), pl.col("lead_id"), pl.lit(0).alias("rank")
+    )
+    by_contact = existing_contacts.select("key", "lead_id", pl.lit(1).alias("rank"))
+    matches = (
+        keys.join(component, on=ROW)
+        .join(pl.concat([ext, by_contact]), on="key")
+        .select("component", "lead_id", "rank")
+        .unique()
+    )
+    # External id first, then the oldest matching lead; the rest are named for review.
+    targets = (
+        matches.sort("component", "rank", "lead_id")
+        .group_by("component")
+        .agg(pl.col("lead_id").first().alias("target"))
+    )
+    others = (
+        matches.join(targets, on="component")
+        .filter(pl.col("lead_id") != pl.col("target"))
+        .group_by("component")
+        .agg(pl.col("lead_id").unique().sort().cast(pl.Utf8).str.join(", lead ").alias("others"))
+    )
+    result = (
+        component.join(targets, on="component", how="left")
+        .join(others, on="component", how="left")
+        .with_columns((pl.col(ROW) == pl.col(ROW).min().over("component")).alias("primary"))
+    )
+    result = result.with_columns(
+        pl.when(~pl.col("primary"))
+        .then(pl.lit("merged"))
+        .when(pl.col("target").is_not_null())
+        .then(pl.lit("updated"))
+        .otherwise(pl.lit("created"))
+        .alias("outcome"),
+        pl.when(pl.col("others").is_not_null())
+        .then(pl.lit("also matches lead ") + pl.col("others"))
+        .alias("flag"),
+    )
+    fuzzy = _similar_names(rows, result, existing)
+    result = result.join(fuzzy, on=ROW, how="left").with_columns(
+        pl.coalesce("flag", "name_flag").alias("flag")
+    )
+    return result.select(
+        ROW, "component", pl.col("target").alias("lead_id"), "outcome", "flag"
+    ).sort(ROW)
+
+
+def _components(rows: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
+    """Connected components of rows sharing any key, labelled by their smallest row number."""
+    labels = rows.select(ROW, pl.col(ROW).alias("component"))
+    if keys.is_empty():
+        return labels
+    edges = keys.unique()
+    while True:
+        per_key = edges.join(labels, on=ROW).group_by("key").agg(pl.col("component").min())
+        per_row = (
+            edges.join(per_key, on="key")
+            .group_by(ROW)
+            .agg(pl.col("component").min().alias("via_key"))
+        )
+        updated = labels.join(per_row, on=ROW, how="left").select(
+            ROW, pl.min_horizontal("component", "via_key").alias("component")
+        )
+        if (
+            updated.join(labels, on=ROW)
+            .filter(pl.col("component") != pl.col("component_right"))
+            .is_empty()
+        ):
+            return updated
+        labels = updated
+
+
+def _similar_names(
+    rows: pl.DataFrame, result: pl.DataFrame, existing: pl.DataFrame
+) -> pl.DataFrame:
+    """Flag a primary row whose name closely matches another person's within its block."""
+    people = rows.join(result.filter("primary").select(ROW, "target"), on=ROW).select(
+        pl.col(ROW).cast(pl.Int64).alias("row"),
+        pl.col("target").alias("lead_id"),
+        "first_name",
+        "last_name",
+    )
+    known = existing.select(
+        pl.lit(None, pl.Int64).alias("row"), "lead_id", "first_name", "last_name"
+    ).filter(~pl.col("lead_id").is_in(people.get_column("lead_id").drop_nulls().implode()))
+    everyone = pl.concat([people, known]).filter(
+        pl.col("first_name").is_not_null() & pl.col("last_name").is_not_null()
+    )
+    if everyone.height < 2:
+        return pl.DataFrame(schema={ROW: pl.UInt32, "name_flag": pl.Utf8})
+    canonical = {
+        v: canonical_first_name(v) for v in everyone.get_column("first_name").unique().to_list()
+    }
+    everyone = everyone.with_columns(
+        pl.col("first_name").replace_strict(canonical, return_dtype=pl.Utf8).alias("first_key"),
+        pl.col("last_name").map_elements(squeeze, return_dtype=pl.Utf8).alias("last_key"),
+    ).with_columns(
+        (pl.col("last_key").str.slice(0, 3) + "|" + pl.col("first_key").str.slice(0, 1)).alias(
+            "block"
+        ),
+        (pl.col("first_key") + " " + pl.col("last_key")).alias("name"),
+    )
+    sizes = everyone.group_by("block").len()
+    blocks = everyone.join(
+        sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= MAX_BLOCK)), on="block"
+    ).filter(pl.col("block").str.len_chars() > 2)
+    flags: dict[int, str] = {}
+    for _, group in blocks.group_by("block"):
+        members = group.sort(pl.col("row").fill_null(0)).to_dicts()
+        names = [m["name"] for m in members]
+        for index, member in enumerate(members):
+            if member["row"] is None:
+                continue
+            scores = process.extract(
+                member["name"],
+                names[:index],
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=NAME_SIMILARITY,
+                limit=1,
+            )
+            if scores:
+                other = members[scores[0][2]]
+                who = f"lead {other['lead_id']}" if other["row"] is None else f"row {other['row']}"
+                shown = f"{other['first_name']} {other['last_name']}"
+                flags[member["row"]] = f"possible duplicate of {who} ({shown}): similar name"
+    return pl.DataFrame(
+        {ROW: list(flags), "name_flag": list(flags.values())},
+        schema={ROW: pl.UInt32, "name_flag": pl.Utf8},
+    )

@@ -1,0 +1,161 @@
+"""One import from file to stored leads: read, map, clean, match, write, report.
+
+Every input row ends as created, updated, merged or rejected (with its reason); the counts add
+up to the rows read. A file that cannot be read at all raises UnreadableFile and stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from reactivate.leads.imports import points, writer
+from reactivate.leads.imports.bulk import read_frame
+from reactivate.leads.imports.cleaning import clean
+from reactivate.leads.imports.dedupe import assign
+from reactivate.leads.imports.mapping import AUTO, Mapping, detect_mapping, mapping_from_json
+from reactivate.leads.imports.reading import ROW, Table, read_table
+from reactivate.tenancy.models import Practice
+
+Progress = Callable[[str, int], None]
+OUTCOMES = ("created", "updated", "merged", "rejected")
+
+
+@dataclass
+class ImportResult:
+    table: Table
+    mapping: Mapping
+    report: pl.DataFrame  # row, outcome, reason, lead_id, flag — one line per data row
+    dry_run: bool
+
+    @property
+    def counts(self) -> dict[str, int]:
+        outcomes = self.report.get_column("outcome").value_counts()
+        found = dict(zip(outcomes["outcome"].to_list(), outcomes["count"].to_list(), strict=True))
+        counts = {"rows": self.report.height} | {k: found.get(k, 0) for k in OUTCOMES}
+        counts["flagged"] = self.report.get_column("flag").is_not_null().sum()
+        return counts
+
+    def write_report(self, path: Path | str) -> None:
+        self.report.write_csv(path)
+
+
+def run_import(
+    *,
+    practice: Practice,
+    path: Path | str,
+    preset: str = AUTO,
+    mapping: dict | None = None,
+    dry_run: bool = False,
+    filename: str | None = None,
+    check_deliverability: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    step = progress or (lambda stage, percent: None)
+    filename = filename or Path(path).name
+    step("reading", 5)
+    table = read_table(path)
+    chosen = (
+        mapping_from_json(mapping, table.headers)
+        if mapping is not None
+        else detect_mapping(table.headers, preset)
+    )
+    step("cleaning", 20)
+    cleaned = clean(
+        table,
+        chosen,
+        country=practice.country or "US",
+        zone=practice.timezone,
+        check_deliverability=check_deliverability,
+    )
+    accepted = cleaned.leads.filter(pl.col("reject").is_null())
+    step("matching", 50)
+    existing = read_frame(
+        "SELECT id, NULLIF(external_id, ''), NULLIF(first_name, ''), NULLIF(last_name, '') "
+        "FROM leads_lead WHERE practice_id = %s",
+        [practice.pk],
+        {"lead_id": pl.Int64, "external_id": pl.Utf8, "first_name": pl.Utf8, "last_name": pl.Utf8},
+    )
+    known_points = points.existing_points(practice)
+    assignment = assign(
+        accepted.select(ROW, "external_id", "first_name", "last_name"),
+        cleaned.contacts,
+        existing,
+        known_points,
+    )
+    accepted = accepted.join(assignment, on=ROW)
+    step("saving", 65)
+    if dry_run:
+        lead_ids = assignment.select("component", "lead_id").unique("component")
+    else:
+        lead_ids = _write(practice, accepted, cleaned.contacts, known_points, filename)
+    step("reporting", 95)
+    report = _report(cleaned.leads, assignment, lead_ids)
+    step("done", 100)
+    return ImportResult(table=table, mapping=chosen, report=report, dry_run=dry_run)
+
+
+def _write(
+    practice: Practice,
+    accepted: pl.DataFrame,
+    contacts: pl.DataFrame,
+    known_points: pl.DataFrame,
+    filename: str,
+) -> pl.DataFrame:
+    now = timezone.now().replace(tzinfo=None)
+    people = writer.combine(accepted)
+    with transaction.atomic():
+        created = writer.create_leads(practice, people, now)
+        writer.update_leads(practice, people, now)
+        lead_ids = pl.concat(
+            [
+                people.filter(pl.col("lead_id").is_not_null()).select("component", "lead_id"),
+                created,
+            ]
+        )
+        row_leads = (
+            accepted.select(ROW, "component").join(lead_ids, on="component").select(ROW, "lead_id")
+        )
+        all_points = pl.concat([contacts, points.addresses(accepted)])
+        points.create_points(practice, all_points, row_leads, known_points, now)
+        points.apply_opt_outs(practice, accepted, row_leads, filename)
+        merged_into_new = (
+            accepted.filter((pl.col("outcome") == "merged") & pl.col("lead_id").is_null())
+            .select(ROW, "component")
+            .join(created, on="component")
+        )
+        points.record_merges(
+            practice,
+            merged_into_new.with_columns(pl.lit("email, phone or CRM id").alias("why")),
+            filename,
+        )
+    return lead_ids
+
+
+def _report(leads: pl.DataFrame, assignment: pl.DataFrame, lead_ids: pl.DataFrame) -> pl.DataFrame:
+    rows = (
+        leads.select(ROW, "reject", "warnings")
+        .join(assignment.select(ROW, "component", "outcome", "flag"), on=ROW, how="left")
+        .join(lead_ids, on="component", how="left")
+    )
+    merged_reason = pl.lit("same person as row ") + pl.col("component").cast(pl.Utf8)
+    return rows.sort(ROW).select(
+        pl.col(ROW).alias("row"),
+        pl.when(pl.col("reject").is_not_null())
+        .then(pl.lit("rejected"))
+        .otherwise(pl.col("outcome"))
+        .alias("outcome"),
+        pl.when(pl.col("reject").is_not_null())
+        .then(pl.col("reject"))
+        .when(pl.col("outcome") == "merged")
+        .then(pl.concat_str([merged_reason, pl.col("warnings")], separator="; ", ignore_nulls=True))
+        .otherwise(pl.col("warnings"))
+        .alias("reason"),
+        pl.col("lead_id"),
+        pl.col("flag"),
+    )

@@ -1,0 +1,195 @@
+"""Contact points, opt-outs and merge history for an import (inside the caller's transaction)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import polars as pl
+from django.utils import timezone
+
+from reactivate.leads.choices import (
+    CHANNELS_FOR_KIND,
+    Channel,
+    ConsentStatus,
+    ContactKind,
+    InteractionKind,
+    SuppressionReason,
+)
+from reactivate.leads.imports.bulk import insert_frame, read_frame
+from reactivate.leads.imports.reading import ROW
+from reactivate.leads.models import Consent, ContactPoint, Interaction, Suppression
+from reactivate.tenancy.models import Practice
+
+POINT_TABLE = "leads_contactpoint"
+
+
+def existing_points(practice: Practice) -> pl.DataFrame:
+    """lead_id and "kind:value" key of every email and phone the practice already has."""
+    return read_frame(
+        f"SELECT lead_id, kind || ':' || value FROM {POINT_TABLE} "
+        "WHERE practice_id = %s AND kind IN ('email', 'phone')",
+        [practice.pk],
+        {"lead_id": pl.Int64, "key": pl.Utf8},
+    )
+
+
+def addresses(accepted: pl.DataFrame) -> pl.DataFrame:
+    """One-line postal addresses from the address columns, as contact points."""
+    parts = pl.concat_str(
+        [
+            pl.col("street"),
+            pl.col("city"),
+            pl.concat_str(
+                [pl.col("state"), pl.col("postal_code")], separator=" ", ignore_nulls=True
+            ).replace("", None),
+            pl.col("country"),
+        ],
+        separator=", ",
+        ignore_nulls=True,
+    ).replace("", None)
+    has_address = pl.col("street").is_not_null() | (
+        pl.col("city").is_not_null() & pl.col("postal_code").is_not_null()
+    )
+    return accepted.filter(has_address).select(
+        ROW,
+        pl.lit("address").alias("kind"),
+        parts.str.slice(0, 320).alias("value"),
+        parts.alias("raw"),
+        pl.lit(None, pl.Utf8).alias("extension"),
+        pl.lit(None, pl.Utf8).alias("line_type"),
+        pl.lit(None, pl.Utf8).alias("timezone"),
+        pl.lit(99, pl.Int32).alias("position"),
+    )
+
+
+def create_points(
+    practice: Practice,
+    contacts: pl.DataFrame,
+    row_leads: pl.DataFrame,
+    known: pl.DataFrame,
+    now: datetime,
+) -> int:
+    """Add every address and number not yet on its lead; the first of a kind becomes primary."""
+    points = (
+        contacts.join(row_leads, on=ROW)
+        .sort(ROW, "position")
+        .unique(subset=["lead_id", "kind", "value"], keep="first", maintain_order=True)
+        .with_columns((pl.col("kind") + ":" + pl.col("value")).alias("key"))
+        .join(known, on=["lead_id", "key"], how="anti")
+    )
+    kinds_known = known.select("lead_id", pl.col("key").str.extract(r"^(\w+):", 1).alias("kind"))
+    points = points.join(
+        kinds_known.unique().with_columns(pl.lit(True).alias("had_kind")),
+        on=["lead_id", "kind"],
+        how="left",
+    ).with_columns(
+        (
+            pl.col("had_kind").is_null() & (pl.int_range(pl.len()).over("lead_id", "kind") == 0)
+        ).alias("is_primary")
+    )
+    insert_frame(
+        POINT_TABLE,
+        points.select(
+            pl.lit(practice.pk, pl.Int64).alias("practice_id"),
+            "lead_id",
+            "kind",
+            "value",
+            pl.col("raw").fill_null("").str.slice(0, 500).alias("raw_value"),
+            pl.lit("").alias("label"),
+            pl.col("extension").fill_null(""),
+            pl.lit("valid").alias("validity"),
+            pl.col("line_type").fill_null("unknown"),
+            pl.col("timezone").fill_null(""),
+            "is_primary",
+            pl.lit(now).dt.replace_time_zone("UTC").alias("created_at"),
+        ),
+    )
+    return points.height
+
+
+OPT_OUTS = (
+    # flag, which contact kinds it covers, channels revoked, suppress everywhere
+    ("email_opt_out", (ContactKind.EMAIL,), (Channel.EMAIL,), True),
+    ("sms_opt_out", (ContactKind.PHONE,), (Channel.SMS,), False),
+    ("call_opt_out", (ContactKind.PHONE,), (Channel.CALL,), False),
+    (
+        "do_not_contact",
+        (ContactKind.EMAIL, ContactKind.PHONE),
+        (Channel.EMAIL, Channel.SMS, Channel.CALL),
+        True,
+    ),
+)
+
+
+def apply_opt_outs(
+    practice: Practice, accepted: pl.DataFrame, row_leads: pl.DataFrame, filename: str
+) -> int:
+    """Opt-outs the CRM knew about: revoke consent and, where it is total, suppress."""
+    flagged = accepted.join(row_leads, on=ROW)
+    now = timezone.now()
+    changed = 0
+    for flag, kinds, channels, suppress in OPT_OUTS:
+        lead_ids = flagged.filter(pl.col(flag)).get_column("lead_id").unique().to_list()
+        if not lead_ids:
+            continue
+        points = list(
+            ContactPoint.objects.filter(practice=practice, lead_id__in=lead_ids, kind__in=kinds)
+        )
+        source = f"CRM export {filename}: {flag.replace('_', ' ')}"[:200]
+        consents = [
+            Consent(
+                practice=practice,
+                contact_point=p,
+                channel=c,
+                status=ConsentStatus.REVOKED,
+                source=source,
+                recorded_at=now,
+            )
+            for p in points
+            for c in channels
+            if c in CHANNELS_FOR_KIND[ContactKind(p.kind)]
+        ]
+        Consent.objects.bulk_create(
+            consents,
+            update_conflicts=True,
+            unique_fields=["contact_point", "channel"],
+            update_fields=["status", "source", "recorded_at"],
+            batch_size=2000,
+        )
+        if suppress:
+            Suppression.objects.bulk_create(
+                [
+                    Suppression(
+                        practice=practice,
+                        kind=p.kind,
+                        value=p.value,
+                        reason=SuppressionReason.OPT_OUT,
+                        source=source,
+                    )
+                    for p in points
+                ],
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+        changed += len(consents)
+    return changed
+
+
+def record_merges(practice: Practice, merged: pl.DataFrame, filename: str) -> None:
+    """A timeline entry on each lead that absorbed duplicate rows of this file."""
+    now = timezone.now()
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                practice=practice,
+                lead_id=row["lead_id"],
+                kind=InteractionKind.MERGE,
+                actor_label="import",
+                occurred_at=now,
+                summary=f"Merged duplicate row {row[ROW]} of {filename} (same {row['why']})"[:300],
+                data={"row": row[ROW], "file": filename},
+            )
+            for row in merged.iter_rows(named=True)
+        ],
+        batch_size=2000,
+    )

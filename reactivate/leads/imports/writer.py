@@ -1,0 +1,249 @@
+"""Store an import: new leads, updates in place, contact points, opt-outs, merge history.
+
+Runs inside the caller's transaction. Every lead read or written is the practice's own.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import polars as pl
+from django.db import connection
+
+from reactivate.leads.choices import STAGE_ORDER, LeadStatus, Stage
+from reactivate.leads.imports.bulk import (
+    for_sqlite,
+    insert_frame,
+    read_frame,
+    reserve_ids,
+    sql_datetime,
+    sql_float,
+    sql_text,
+)
+from reactivate.leads.imports.reading import ROW
+from reactivate.tenancy.models import Practice
+
+LEAD_TABLE = "leads_lead"
+STAGE_RANK = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
+RANK_STAGE = {rank: stage for stage, rank in STAGE_RANK.items()}
+# Statuses the product itself decides; an imported status never overrides them.
+KEPT_STATUSES = [
+    LeadStatus.DO_NOT_CONTACT,
+    LeadStatus.CONVERTED,
+    LeadStatus.IN_SEQUENCE,
+    LeadStatus.RESPONDED,
+    LeadStatus.REACTIVATED,
+    LeadStatus.SCHEDULED,
+]
+TEXT_FIELDS = (
+    "external_id",
+    "first_name",
+    "last_name",
+    "treatment",
+    "source",
+    "lost_reason",
+    "preferred_language",
+)
+
+
+def combine(accepted: pl.DataFrame) -> pl.DataFrame:
+    """One row per person (component): first value seen for text, widest dates, best stage."""
+    frame = accepted.sort(ROW).with_columns(
+        pl.col("stage").replace_strict(STAGE_RANK, return_dtype=pl.Int8).alias("stage_rank"),
+        pl.when(pl.col("do_not_contact"))
+        .then(pl.lit(LeadStatus.DO_NOT_CONTACT.value))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+    )
+    combined = frame.group_by("component", maintain_order=True).agg(
+        pl.col("lead_id").first(),
+        *[pl.col(f).drop_nulls().first() for f in TEXT_FIELDS],
+        pl.col("status").first(),
+        pl.col("dormancy_reason")
+        .filter(pl.col("dormancy_reason") != "unknown")
+        .first()
+        .fill_null("unknown"),
+        pl.col("estimated_value").drop_nulls().first(),
+        pl.col("acquisition_cost").drop_nulls().first(),
+        pl.col("inquired_at").min(),
+        pl.col("last_contact_at").max(),
+        pl.col("stage_rank").max(),
+        pl.col("custom"),
+    )
+    return combined.with_columns(
+        pl.col("stage_rank").replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage"),
+        pl.col("custom").map_elements(_merge_custom, return_dtype=pl.Utf8)
+        if combined.get_column("custom").list.len().max() > 1
+        else pl.col("custom").list.first(),
+    )
+
+
+def _merge_custom(values: pl.Series) -> str:
+    if len(values) == 1:
+        return values[0]
+    merged: dict = {}
+    for text in values:
+        merged.update({k: v for k, v in json.loads(text).items() if k not in merged})
+    return json.dumps(merged, ensure_ascii=False)
+
+
+def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.DataFrame:
+    """Insert the people without a lead yet; return component → lead_id for them."""
+    new = people.filter(pl.col("lead_id").is_null())
+    ids = reserve_ids(LEAD_TABLE, new.height)
+    new = new.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    insert_frame(
+        LEAD_TABLE,
+        new.select(
+            "id",
+            pl.lit(practice.pk, pl.Int64).alias("practice_id"),
+            *[
+                pl.col(f).fill_null("")
+                for f in ("first_name", "last_name", "treatment", "source", "external_id")
+            ],
+            pl.col("stage").fill_null(Stage.FORM.value),
+            "status",
+            pl.col("estimated_value").round(2),
+            pl.col("acquisition_cost").round(2),
+            "dormancy_reason",
+            pl.col("lost_reason").fill_null("").alias("dormancy_note"),
+            pl.col("preferred_language").fill_null("en"),
+            "inquired_at",
+            "last_contact_at",
+            pl.lit(None, pl.Datetime("us", "UTC")).alias("next_eligible_at"),
+            pl.lit(0, pl.Int16).alias("cycle_count"),
+            pl.col("custom").alias("custom_fields"),
+            pl.lit(now).dt.replace_time_zone("UTC").alias("created_at"),
+            pl.lit(now).dt.replace_time_zone("UTC").alias("updated_at"),
+        ),
+    )
+    return new.select("component", pl.col("id").alias("lead_id"))
+
+
+def update_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> int:
+    """Fold new information into existing leads; write only the ones that changed."""
+    known = people.filter(pl.col("lead_id").is_not_null())
+    if known.is_empty():
+        return 0
+    ids = known.get_column("lead_id").to_list()
+    current = read_frame(
+        f"SELECT id, first_name, last_name, treatment, source, external_id, stage, status, "
+        f"{sql_float('estimated_value')}, {sql_float('acquisition_cost')}, dormancy_reason, "
+        f"dormancy_note, {sql_datetime('inquired_at')}, {sql_datetime('last_contact_at')}, "
+        f"{sql_text('custom_fields')} FROM {LEAD_TABLE} WHERE practice_id = %s",
+        [practice.pk],
+        {
+            "lead_id": pl.Int64,
+            "cur_first_name": pl.Utf8,
+            "cur_last_name": pl.Utf8,
+            "cur_treatment": pl.Utf8,
+            "cur_source": pl.Utf8,
+            "cur_external_id": pl.Utf8,
+            "cur_stage": pl.Utf8,
+            "cur_status": pl.Utf8,
+            "cur_estimated_value": pl.Float64,
+            "cur_acquisition_cost": pl.Float64,
+            "cur_dormancy_reason": pl.Utf8,
+            "cur_dormancy_note": pl.Utf8,
+            "cur_inquired_at": pl.Datetime("us", "UTC"),
+            "cur_last_contact_at": pl.Datetime("us", "UTC"),
+            "cur_custom": pl.Utf8,
+        },
+    ).filter(pl.col("lead_id").is_in(ids))
+    both = known.join(current, on="lead_id")
+
+    def fill_blank(name: str, incoming: str | None = None) -> pl.Expr:
+        cur = pl.col(f"cur_{name}")
+        return pl.when(cur == "").then(pl.col(incoming or name).fill_null("")).otherwise(cur)
+
+    def prefer_incoming(name: str) -> pl.Expr:
+        return pl.coalesce(pl.col(name), pl.col(f"cur_{name}"))
+
+    stage_rank = pl.max_horizontal(
+        pl.col("cur_stage").replace_strict(STAGE_RANK, return_dtype=pl.Int8), "stage_rank_new"
+    )
+    both = both.with_columns(
+        pl.col("stage").replace_strict(STAGE_RANK, return_dtype=pl.Int8).alias("stage_rank_new")
+    )
+    new_values = both.select(
+        "lead_id",
+        fill_blank("first_name").alias("first_name"),
+        fill_blank("last_name").alias("last_name"),
+        pl.coalesce(pl.col("treatment"), pl.col("cur_treatment")).alias("treatment"),
+        fill_blank("source").alias("source"),
+        fill_blank("external_id").alias("external_id"),
+        stage_rank.replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage"),
+        pl.when(
+            pl.col("cur_status").is_in([s.value for s in KEPT_STATUSES])
+            & (pl.col("status") != "do_not_contact")
+        )
+        .then(pl.col("cur_status"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        prefer_incoming("estimated_value").alias("estimated_value"),
+        prefer_incoming("acquisition_cost").alias("acquisition_cost"),
+        pl.when(pl.col("dormancy_reason") != "unknown")
+        .then(pl.col("dormancy_reason"))
+        .otherwise(pl.col("cur_dormancy_reason"))
+        .alias("dormancy_reason"),
+        pl.coalesce(pl.col("lost_reason"), pl.col("cur_dormancy_note")).alias("dormancy_note"),
+        pl.min_horizontal("inquired_at", "cur_inquired_at").alias("inquired_at"),
+        pl.max_horizontal("last_contact_at", "cur_last_contact_at").alias("last_contact_at"),
+        pl.struct("custom", "cur_custom")
+        .map_elements(
+            lambda pair: _fold_custom(pair["cur_custom"], pair["custom"]), return_dtype=pl.Utf8
+        )
+        .alias("custom_fields"),
+    )
+    old_values = both.select(
+        "lead_id",
+        *[
+            pl.col(f"cur_{c}").alias(c)
+            for c in (
+                "first_name",
+                "last_name",
+                "treatment",
+                "source",
+                "external_id",
+                "stage",
+                "status",
+                "estimated_value",
+                "acquisition_cost",
+                "dormancy_reason",
+                "dormancy_note",
+                "inquired_at",
+                "last_contact_at",
+            )
+        ],
+        pl.col("cur_custom").alias("custom_fields"),
+    )
+    changed = new_values.join(old_values, on=new_values.columns, how="anti", nulls_equal=True)
+    if changed.is_empty():
+        return 0
+    _update_rows(changed.with_columns(pl.lit(now).dt.replace_time_zone("UTC").alias("updated_at")))
+    return changed.height
+
+
+def _fold_custom(current: str | None, incoming: str | None) -> str:
+    """Existing custom fields, updated with the file's (a value in the file wins)."""
+    base = json.loads(current) if current else {}
+    extra = json.loads(incoming) if incoming else {}
+    if not extra or all(base.get(k) == v for k, v in extra.items()):
+        return current or "{}"
+    base.update(extra)
+    return json.dumps(base, ensure_ascii=False)
+
+
+def _update_rows(changed: pl.DataFrame) -> None:
+    columns = [c for c in changed.columns if c != "lead_id"]
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    if connection.vendor == "postgresql":
+        assignments = assignments.replace('"custom_fields" = %s', '"custom_fields" = %s::jsonb')
+    rows = (
+        for_sqlite(changed.select(*columns, "lead_id"))
+        if connection.vendor == "sqlite"
+        else changed.select(*columns, "lead_id")
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {LEAD_TABLE} SET {assignments} WHERE id = %s", rows.iter_rows())
