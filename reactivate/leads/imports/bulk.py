@@ -21,7 +21,10 @@ def insert_frame(table: str, frame: pl.DataFrame) -> None:
         buffer = io.BytesIO()
         _for_copy(frame).write_csv(buffer, include_header=False, null_value="\\N")
         with connection.cursor() as cursor:
-            sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            sql = (
+                f"COPY {connection.ops.quote_name(table)} ({quoted}) "
+                "FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            )
             with cursor.cursor.copy(sql) as copy:
                 copy.write(buffer.getvalue())
         return

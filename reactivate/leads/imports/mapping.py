@@ -82,9 +82,11 @@ def mapping_from_json(data: object, headers: list[str]) -> Mapping:
             continue
         try:
             chosen = Field(target)
-        except ValueError:
+        except ValueError as exc:
             valid = ", ".join(f.value for f in Field)
-            raise MappingError(f"{target!r} (for {header!r}) is not a field; use one of {valid}")
+            raise MappingError(
+                f"{target!r} (for {header!r}) is not a field; use one of {valid}"
+            ) from exc
         if chosen in seen:
             raise MappingError(f"{seen[chosen]!r} and {header!r} are both mapped to {chosen.value}")
         seen[chosen] = header

@@ -79,8 +79,8 @@ STATUS_WORDS: tuple[tuple[str, S], ...] = (
 # Lost reasons, as coordinators type them, to the seed's dormancy reasons.
 REASON_WORDS: tuple[tuple[str, R], ...] = (
     (
-        r"competitor|another (dentist|doctor|clinic|office|practice|provider)|went (with|elsewhere)|"
-        r"chose (a|an|another|other)|closer to home|other office|elsewhere",
+        r"competitor|another (dentist|doctor|clinic|office|practice|provider)|"
+        r"went (with|elsewhere)|chose (a|an|another|other)|closer to home|other office|elsewhere",
         R.COMPETITOR,
     ),
     (r"price|expens|cost|afford|budget|financ|insurance|money|too much|cheaper|payment", R.PRICE),
