@@ -125,7 +125,7 @@ def apply_opt_outs(
     practice: Practice, accepted: pl.DataFrame, row_leads: pl.DataFrame, filename: str
 ) -> int:
     """Opt-outs the CRM knew about: revoke consent and, where it is total, suppress."""
-    flagged = accepted.join(row_leads, on=ROW)
+    flagged = accepted.select(ROW, *(flag for flag, *_ in OPT_OUTS)).join(row_leads, on=ROW)
     now = timezone.now()
     changed = 0
     for flag, kinds, channels, suppress in OPT_OUTS:

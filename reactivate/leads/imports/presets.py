@@ -236,7 +236,10 @@ SYNONYMS: dict[F, tuple[str, ...]] = {
     F.STATE: ("state", "province", "region", "stateregion", "stateprovince", "mailingstate"),
     F.POSTAL_CODE: ("zip", "zipcode", "postalcode", "postcode", "zippostalcode"),
     F.COUNTRY: ("country", "countryregion", "mailingcountry"),
-    F.EMAIL_OPT_OUT: ("emailoptout", "unsubscribed", "hasoptedoutofemail", "unsubscribedemail"),
+    F.EMAIL_OPT_OUT: (
+        "emailoptout", "unsubscribed", "hasoptedoutofemail", "unsubscribedemail",
+        "unsubscribedfromallemail", "emailunsubscribed", "hsemailoptout",
+    ),
     F.CALL_OPT_OUT: ("donotcall", "dnc", "calloptout"),
     F.SMS_OPT_OUT: ("smsoptout", "textoptout", "donottext"),
     F.DO_NOT_CONTACT: ("dnd", "donotcontact", "donotdisturb", "optout"),

@@ -6,6 +6,7 @@ Pure tables and functions, applied to distinct values only (a column holds few o
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from reactivate.leads.choices import DormancyReason as R
 from reactivate.leads.choices import LeadStatus as S
@@ -180,7 +181,9 @@ NICKNAMES = {
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    """Lower-case letters and digits only, accents folded: "Núñez-Díaz" → "nunezdiaz"."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in folded if ch.isalnum())
 
 
 def map_stage(value: str) -> Stage | None:

@@ -1,0 +1,143 @@
+from decimal import Decimal
+from io import StringIO
+
+from django.core.management import CommandError, call_command
+
+from reactivate.leads.imports.tests.helpers import run_import, write_csv, write_xlsx
+from reactivate.leads.models import ContactPoint, Lead, Suppression
+from reactivate.testing import BaseTestCase
+
+HUBSPOT = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Lifecycle Stage",
+           "Lead Status", "Create Date", "Last Activity Date", "Contact owner"]
+
+
+class ImportBasicsTests(BaseTestCase):
+    def test_counts_add_up_and_every_row_is_reported(self):
+        path = write_csv([
+            HUBSPOT,
+            ["101", "Ana", "Ruiz", "ana@example.com", "(312) 456-7001", "opportunity", "OPEN",
+             "2025-01-05", "2025-03-01", "Nora"],
+            ["102", "Ben", "Ode", "", "312.456.7002", "lead", "NEW", "", "", "Nora"],
+            ["103", "Cy", "Fox", "cy@example.com", "", "", "", "", "", ""],
+            ["104", "No", "Contact", "bad@", "12", "", "", "", "", ""],
+        ])
+        counts, report = run_import(path)
+        self.assertEqual(counts["rows"], 4)
+        self.assertEqual(
+            counts["created"] + counts["updated"] + counts["merged"] + counts["rejected"], 4
+        )
+        self.assertEqual((counts["created"], counts["rejected"]), (3, 1))
+        self.assertEqual([r["row"] for r in report], ["1", "2", "3", "4"])
+        self.assertEqual(list(report[0]), ["row", "outcome", "reason", "lead_id", "flag"])
+        self.assertIn("no usable email, phone or address", report[3]["reason"])
+        self.assertEqual(report[3]["lead_id"], "")
+
+    def test_phone_only_and_email_only_rows_are_kept(self):
+        path = write_csv([
+            ["First Name", "Last Name", "Email", "Phone"],
+            ["Pho", "Only", "", "(312) 456-7003"],
+            ["Mai", "Only", "mai@example.com", ""],
+        ])
+        counts, _ = run_import(path)
+        self.assertEqual(counts["created"], 2)
+        pho = Lead.objects.get(practice=self.north, first_name="Pho")
+        self.assertEqual(
+            list(pho.contact_points.values_list("kind", "value")), [("phone", "+13124567003")]
+        )
+
+    def test_values_are_cleaned_into_the_lead(self):
+        path = write_csv([
+            ["Name", "Email", "Phone", "Treatment", "Stage", "Amount", "Lost Reason",
+             "Created", "Last Contact", "Favourite colour"],
+            ["JOSÉ NÚÑEZ", " Jose.Nunez@Gmail.COM ", "312-456-7004 x12", "All-on-4",
+             "Treatment plan presented", "$24,500.00", "Went with another dentist",
+             "Jul 22 2025 02:09 PM", "1735689600000", "teal"],
+        ])
+        run_import(path)
+        lead = Lead.objects.get(practice=self.north, last_name="Núñez")
+        self.assertEqual((lead.first_name, lead.treatment), ("José", "All-on-4"))
+        self.assertEqual((lead.stage, lead.dormancy_reason), ("treatment_plan", "competitor"))
+        self.assertEqual(lead.estimated_value, Decimal("24500.00"))
+        self.assertEqual(lead.dormancy_note, "Went with another dentist")
+        self.assertEqual(lead.last_contact_at.isoformat(), "2025-01-01T00:00:00+00:00")
+        self.assertEqual(lead.inquired_at.isoformat(), "2025-07-22T19:09:00+00:00")
+        self.assertEqual(lead.custom_fields, {"Favourite colour": "teal"})
+        phone = lead.contact_points.get(kind="phone")
+        self.assertEqual((phone.value, phone.extension), ("+13124567004", "12"))
+        self.assertEqual(phone.timezone, "America/Chicago")
+        self.assertEqual(lead.contact_points.get(kind="email").value, "jose.nunez@gmail.com")
+
+    def test_a_dry_run_reports_but_stores_nothing(self):
+        path = write_csv([["Email"], ["dry@example.com"], ["nope"]])
+        counts, report = run_import(path, "north", "--dry-run")
+        self.assertEqual((counts["created"], counts["rejected"]), (1, 1))
+        self.assertTrue(counts["dry_run"])
+        self.assertEqual(len(report), 2)
+        self.assertFalse(ContactPoint.objects.filter(value="dry@example.com").exists())
+
+    def test_the_import_stays_inside_its_practice(self):
+        # South already has this email; importing it into North creates North's own lead.
+        path = write_csv([["Email", "First Name"], ["sam.park@example.com", "Sam"]])
+        counts, _ = run_import(path, "north")
+        self.assertEqual(counts["created"], 1)
+        self.assertEqual(self.south_lead.contact_points.count(), 2)
+        self.assertEqual(Lead.objects.filter(practice=self.south).count(), 1)
+
+    def test_opt_outs_in_the_export_are_honoured(self):
+        path = write_csv([
+            ["Email", "Phone", "Unsubscribed from all email", "Do Not Call"],
+            ["quiet@example.com", "312-456-7010", "true", "Yes"],
+            ["loud@example.com", "312-456-7011", "false", ""],
+        ])
+        run_import(path)
+        self.assertEqual(
+            list(Suppression.objects.filter(practice=self.north).values_list("value", flat=True)),
+            ["quiet@example.com"],
+        )
+        point = ContactPoint.objects.get(value="+13124567010")
+        self.assertEqual(point.consents.get(channel="call").status, "revoked")
+
+    def test_xlsx_files_import_like_csv(self):
+        path = write_xlsx([
+            ["First Name", "Last Name", "Mobile", "Created"],
+            ["Zoë", "Lee", 3124567012, "2024-05-01"],
+        ])
+        counts, _ = run_import(path)
+        self.assertEqual(counts["created"], 1)
+        point = ContactPoint.objects.get(lead__first_name="Zoë")
+        self.assertEqual((point.value, point.line_type), ("+13124567012", "mobile"))
+
+    def test_an_unreadable_file_fails_with_a_reason(self):
+        path = write_csv([])
+        with self.assertRaisesMessage(CommandError, "is empty"):
+            call_command("import", str(path), "--practice", "north", stdout=StringIO())
+
+    def test_an_unknown_practice_fails_clearly(self):
+        path = write_csv([["Email"], ["x@example.com"]])
+        with self.assertRaisesMessage(CommandError, "No practice with slug 'nowhere'"):
+            call_command("import", str(path), "--practice", "nowhere", stdout=StringIO())
+
+    def test_a_mapping_file_decides_the_columns(self):
+        import json
+        import tempfile
+        from pathlib import Path
+
+        path = write_csv([["Patient", "Cell", "Procedure"], ["Ada Lovelace", "3124567013", "Veneers"]])
+        mapping = Path(tempfile.mkdtemp()) / "m.json"
+        mapping.write_text(json.dumps({"Patient": "full_name", "Cell": "mobile_phone",
+                                       "Procedure": "treatment"}))
+        run_import(path, "north", "--mapping", str(mapping))
+        lead = Lead.objects.get(practice=self.north, last_name="Lovelace")
+        self.assertEqual((lead.first_name, lead.treatment), ("Ada", "Veneers"))
+
+    def test_a_bad_mapping_file_names_the_problem(self):
+        import json
+        import tempfile
+        from pathlib import Path
+
+        path = write_csv([["Patient"], ["Ada"]])
+        mapping = Path(tempfile.mkdtemp()) / "m.json"
+        mapping.write_text(json.dumps({"Patient": "shoe_size"}))
+        with self.assertRaisesMessage(CommandError, "'shoe_size' (for 'Patient') is not a field"):
+            call_command("import", str(path), "--practice", "north", "--mapping", str(mapping),
+                         stdout=StringIO())
