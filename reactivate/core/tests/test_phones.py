@@ -50,9 +50,15 @@ def test_the_area_code_gives_the_time_zone():
 def test_the_fast_path_and_the_library_agree():
     import phonenumbers
 
-    raws = [f"({area}) {exchange}-{line:04d}" for area in ("212", "305", "415", "702")
-            for exchange in ("234", "456", "789") for line in (1234, 9876)]
+    raws = [
+        f"({area}) {exchange}-{line:04d}"
+        for area in ("212", "305", "415", "702")
+        for exchange in ("234", "456", "789")
+        for line in (1234, 9876)
+    ]
     fast = normalise_phones(pl.Series(raws), region="US").get_column("phone").to_list()
-    slow = [phonenumbers.format_number(phonenumbers.parse(r, "US"),
-                                       phonenumbers.PhoneNumberFormat.E164) for r in raws]
+    slow = [
+        phonenumbers.format_number(phonenumbers.parse(r, "US"), phonenumbers.PhoneNumberFormat.E164)
+        for r in raws
+    ]
     assert fast == slow

@@ -200,7 +200,10 @@ def _table(
     delimiter: str,
     problems: dict[int, str],
 ) -> Table:
+    # NUL bytes come from broken exports; PostgreSQL text cannot hold them and nobody typed them.
     frame = frame.with_columns(
-        pl.col(h).str.strip_chars().replace("", None) for h in headers
+        pl.col(h).str.replace_all("\x00", "", literal=True).str.strip_chars().replace("", None)
+        for h in headers
     ).with_row_index(ROW, offset=1)
+    headers = [h.replace("\x00", "") for h in headers]
     return Table(headers, frame, fmt, encoding, delimiter, problems)

@@ -74,7 +74,7 @@ def combine(accepted: pl.DataFrame) -> pl.DataFrame:
     return combined.with_columns(
         pl.col("stage_rank").replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage"),
         pl.col("custom").map_elements(_merge_custom, return_dtype=pl.Utf8)
-        if combined.get_column("custom").list.len().max() > 1
+        if (combined.get_column("custom").list.len().max() or 0) > 1
         else pl.col("custom").list.first(),
     )
 

@@ -11,8 +11,15 @@ from pathlib import Path
 from django.core.management import call_command
 
 
-def write_csv(rows: list[list[str]], *, name: str = "export.csv", delimiter: str = ",",
-              encoding: str = "utf-8", newline: str = "\r\n", bom: bool = False) -> Path:
+def write_csv(
+    rows: list[list[str]],
+    *,
+    name: str = "export.csv",
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    newline: str = "\r\n",
+    bom: bool = False,
+) -> Path:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
     path = Path(tempfile.mkdtemp()) / name
@@ -37,8 +44,17 @@ def run_import(path: Path, practice: str = "north", *args: str) -> tuple[dict, l
     """Counts from --json, and the --report rows."""
     report = path.with_suffix(".report.csv")
     out = io.StringIO()
-    call_command("import", str(path), "--practice", practice, "--json", "--report", str(report),
-                 *args, stdout=out)
+    call_command(
+        "import",
+        str(path),
+        "--practice",
+        practice,
+        "--json",
+        "--report",
+        str(report),
+        *args,
+        stdout=out,
+    )
     with report.open(newline="", encoding="utf-8") as handle:
         lines = list(csv.DictReader(handle))
     return json.loads(out.getvalue()), lines

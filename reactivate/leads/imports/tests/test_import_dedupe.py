@@ -7,13 +7,15 @@ HEADER = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Last
 
 class DuplicatesInTheFileTests(BaseTestCase):
     def test_the_same_person_in_every_disguise_becomes_one_lead(self):
-        path = write_csv([
-            HEADER,
-            ["", "Maria", "Lopez", "maria.lopez@gmail.com", "", "2024-01-01"],
-            ["", "MARIA", "LOPEZ", "  Maria.Lopez@GMAIL.com ", "(312) 456-7100", "2024-06-01"],
-            ["", "M.", "Lopez", "", "312.456.7100", "2023-05-01"],
-            ["", "Maria", "Lopez-Diaz", "mlopez@work.example.com", "+1 312 456 7100", ""],
-        ])
+        path = write_csv(
+            [
+                HEADER,
+                ["", "Maria", "Lopez", "maria.lopez@gmail.com", "", "2024-01-01"],
+                ["", "MARIA", "LOPEZ", "  Maria.Lopez@GMAIL.com ", "(312) 456-7100", "2024-06-01"],
+                ["", "M.", "Lopez", "", "312.456.7100", "2023-05-01"],
+                ["", "Maria", "Lopez-Diaz", "mlopez@work.example.com", "+1 312 456 7100", ""],
+            ]
+        )
         counts, report = run_import(path)
         self.assertEqual((counts["created"], counts["merged"]), (1, 3))
         lead = Lead.objects.get(practice=self.north, first_name="Maria", last_name="Lopez")
@@ -29,12 +31,14 @@ class DuplicatesInTheFileTests(BaseTestCase):
         self.assertEqual(merges.count(), 3)
 
     def test_nicknames_are_flagged_for_review_not_merged(self):
-        path = write_csv([
-            HEADER,
-            ["", "Robert", "Smith", "robert.smith@example.com", "", ""],
-            ["", "Bob", "Smith", "bobby77@example.com", "", ""],
-            ["", "Jon", "Smyth", "", "312-456-7101", ""],
-        ])
+        path = write_csv(
+            [
+                HEADER,
+                ["", "Robert", "Smith", "robert.smith@example.com", "", ""],
+                ["", "Bob", "Smith", "bobby77@example.com", "", ""],
+                ["", "Jon", "Smyth", "", "312-456-7101", ""],
+            ]
+        )
         counts, report = run_import(path)
         self.assertEqual((counts["created"], counts["merged"], counts["flagged"]), (3, 0, 1))
         self.assertIn("possible duplicate of row 1 (Robert Smith)", report[1]["flag"])

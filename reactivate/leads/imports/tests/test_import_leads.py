@@ -7,20 +7,42 @@ from reactivate.leads.imports.tests.helpers import run_import, write_csv, write_
 from reactivate.leads.models import ContactPoint, Lead, Suppression
 from reactivate.testing import BaseTestCase
 
-HUBSPOT = ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Lifecycle Stage",
-           "Lead Status", "Create Date", "Last Activity Date", "Contact owner"]
+HUBSPOT = [
+    "Record ID",
+    "First Name",
+    "Last Name",
+    "Email",
+    "Phone Number",
+    "Lifecycle Stage",
+    "Lead Status",
+    "Create Date",
+    "Last Activity Date",
+    "Contact owner",
+]
 
 
 class ImportBasicsTests(BaseTestCase):
     def test_counts_add_up_and_every_row_is_reported(self):
-        path = write_csv([
-            HUBSPOT,
-            ["101", "Ana", "Ruiz", "ana@example.com", "(312) 456-7001", "opportunity", "OPEN",
-             "2025-01-05", "2025-03-01", "Nora"],
-            ["102", "Ben", "Ode", "", "312.456.7002", "lead", "NEW", "", "", "Nora"],
-            ["103", "Cy", "Fox", "cy@example.com", "", "", "", "", "", ""],
-            ["104", "No", "Contact", "bad@", "12", "", "", "", "", ""],
-        ])
+        path = write_csv(
+            [
+                HUBSPOT,
+                [
+                    "101",
+                    "Ana",
+                    "Ruiz",
+                    "ana@example.com",
+                    "(312) 456-7001",
+                    "opportunity",
+                    "OPEN",
+                    "2025-01-05",
+                    "2025-03-01",
+                    "Nora",
+                ],
+                ["102", "Ben", "Ode", "", "312.456.7002", "lead", "NEW", "", "", "Nora"],
+                ["103", "Cy", "Fox", "cy@example.com", "", "", "", "", "", ""],
+                ["104", "No", "Contact", "bad@", "12", "", "", "", "", ""],
+            ]
+        )
         counts, report = run_import(path)
         self.assertEqual(counts["rows"], 4)
         self.assertEqual(
@@ -33,11 +55,13 @@ class ImportBasicsTests(BaseTestCase):
         self.assertEqual(report[3]["lead_id"], "")
 
     def test_phone_only_and_email_only_rows_are_kept(self):
-        path = write_csv([
-            ["First Name", "Last Name", "Email", "Phone"],
-            ["Pho", "Only", "", "(312) 456-7003"],
-            ["Mai", "Only", "mai@example.com", ""],
-        ])
+        path = write_csv(
+            [
+                ["First Name", "Last Name", "Email", "Phone"],
+                ["Pho", "Only", "", "(312) 456-7003"],
+                ["Mai", "Only", "mai@example.com", ""],
+            ]
+        )
         counts, _ = run_import(path)
         self.assertEqual(counts["created"], 2)
         pho = Lead.objects.get(practice=self.north, first_name="Pho")
@@ -46,13 +70,34 @@ class ImportBasicsTests(BaseTestCase):
         )
 
     def test_values_are_cleaned_into_the_lead(self):
-        path = write_csv([
-            ["Name", "Email", "Phone", "Treatment", "Stage", "Amount", "Lost Reason",
-             "Created", "Last Contact", "Favourite colour"],
-            ["JOSÉ NÚÑEZ", " Jose.Nunez@Gmail.COM ", "312-456-7004 x12", "All-on-4",
-             "Treatment plan presented", "$24,500.00", "Went with another dentist",
-             "Jul 22 2025 02:09 PM", "1735689600000", "teal"],
-        ])
+        path = write_csv(
+            [
+                [
+                    "Name",
+                    "Email",
+                    "Phone",
+                    "Treatment",
+                    "Stage",
+                    "Amount",
+                    "Lost Reason",
+                    "Created",
+                    "Last Contact",
+                    "Favourite colour",
+                ],
+                [
+                    "JOSÉ NÚÑEZ",
+                    " Jose.Nunez@Gmail.COM ",
+                    "312-456-7004 x12",
+                    "All-on-4",
+                    "Treatment plan presented",
+                    "$24,500.00",
+                    "Went with another dentist",
+                    "Jul 22 2025 02:09 PM",
+                    "1735689600000",
+                    "teal",
+                ],
+            ]
+        )
         run_import(path)
         lead = Lead.objects.get(practice=self.north, last_name="Núñez")
         self.assertEqual((lead.first_name, lead.treatment), ("José", "All-on-4"))
@@ -84,11 +129,13 @@ class ImportBasicsTests(BaseTestCase):
         self.assertEqual(Lead.objects.filter(practice=self.south).count(), 1)
 
     def test_opt_outs_in_the_export_are_honoured(self):
-        path = write_csv([
-            ["Email", "Phone", "Unsubscribed from all email", "Do Not Call"],
-            ["quiet@example.com", "312-456-7010", "true", "Yes"],
-            ["loud@example.com", "312-456-7011", "false", ""],
-        ])
+        path = write_csv(
+            [
+                ["Email", "Phone", "Unsubscribed from all email", "Do Not Call"],
+                ["quiet@example.com", "312-456-7010", "true", "Yes"],
+                ["loud@example.com", "312-456-7011", "false", ""],
+            ]
+        )
         run_import(path)
         self.assertEqual(
             list(Suppression.objects.filter(practice=self.north).values_list("value", flat=True)),
@@ -98,10 +145,12 @@ class ImportBasicsTests(BaseTestCase):
         self.assertEqual(point.consents.get(channel="call").status, "revoked")
 
     def test_xlsx_files_import_like_csv(self):
-        path = write_xlsx([
-            ["First Name", "Last Name", "Mobile", "Created"],
-            ["Zoë", "Lee", 3124567012, "2024-05-01"],
-        ])
+        path = write_xlsx(
+            [
+                ["First Name", "Last Name", "Mobile", "Created"],
+                ["Zoë", "Lee", 3124567012, "2024-05-01"],
+            ]
+        )
         counts, _ = run_import(path)
         self.assertEqual(counts["created"], 1)
         point = ContactPoint.objects.get(lead__first_name="Zoë")
@@ -122,10 +171,13 @@ class ImportBasicsTests(BaseTestCase):
         import tempfile
         from pathlib import Path
 
-        path = write_csv([["Patient", "Cell", "Procedure"], ["Ada Lovelace", "3124567013", "Veneers"]])
+        path = write_csv(
+            [["Patient", "Cell", "Procedure"], ["Ada Lovelace", "3124567013", "Veneers"]]
+        )
         mapping = Path(tempfile.mkdtemp()) / "m.json"
-        mapping.write_text(json.dumps({"Patient": "full_name", "Cell": "mobile_phone",
-                                       "Procedure": "treatment"}))
+        mapping.write_text(
+            json.dumps({"Patient": "full_name", "Cell": "mobile_phone", "Procedure": "treatment"})
+        )
         run_import(path, "north", "--mapping", str(mapping))
         lead = Lead.objects.get(practice=self.north, last_name="Lovelace")
         self.assertEqual((lead.first_name, lead.treatment), ("Ada", "Veneers"))
@@ -139,5 +191,12 @@ class ImportBasicsTests(BaseTestCase):
         mapping = Path(tempfile.mkdtemp()) / "m.json"
         mapping.write_text(json.dumps({"Patient": "shoe_size"}))
         with self.assertRaisesMessage(CommandError, "'shoe_size' (for 'Patient') is not a field"):
-            call_command("import", str(path), "--practice", "north", "--mapping", str(mapping),
-                         stdout=StringIO())
+            call_command(
+                "import",
+                str(path),
+                "--practice",
+                "north",
+                "--mapping",
+                str(mapping),
+                stdout=StringIO(),
+            )

@@ -39,8 +39,14 @@ def test_an_unreadable_date_is_reported_not_guessed():
 
 
 AMOUNTS = [
-    ("$15,000.00", 15000.0), ("15k", 15000.0), ("15K", 15000.0), ("1.2M", 1_200_000.0),
-    ("€ 12.500,00", 12500.0), ("USD 900", 900.0), ("4500", 4500.0), ("$ 4,500", 4500.0),
+    ("$15,000.00", 15000.0),
+    ("15k", 15000.0),
+    ("15K", 15000.0),
+    ("1.2M", 1_200_000.0),
+    ("€ 12.500,00", 12500.0),
+    ("USD 900", 900.0),
+    ("4500", 4500.0),
+    ("$ 4,500", 4500.0),
     ("12,5", 12.5),
 ]
 
@@ -54,5 +60,6 @@ def test_a_negative_or_unreadable_amount_is_reported():
     result = parse_amounts(pl.Series(["-5", "call us", None]))
     assert result.get_column("value").to_list() == [None, None, None]
     assert result.get_column("reason").to_list()[:2] == [
-        "unreadable amount: -5", "unreadable amount: call us"
+        "unreadable amount: -5",
+        "unreadable amount: call us",
     ]

@@ -27,6 +27,11 @@ class Command(BaseCommand):
             count = leads_export(practice=target, path=out)
         except OSError as exc:
             raise CommandError(f"Cannot write {out}: {exc.strerror}") from exc
-        audit_record(practice=target, actor=None, action=AuditAction.LEADS_EXPORTED, obj=target,
-                     detail={"file": str(out), "leads": count})
+        audit_record(
+            practice=target,
+            actor=None,
+            action=AuditAction.LEADS_EXPORTED,
+            obj=target,
+            detail={"file": str(out), "leads": count},
+        )
         self.stdout.write(f"{count} leads written to {out}")
