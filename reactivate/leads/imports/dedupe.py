@@ -86,28 +86,32 @@ def assign(
 
 
 def _components(rows: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
-    """Connected components of rows sharing any key, labelled by their smallest row number."""
+    """Connected components of rows sharing any key, labelled by their smallest row number.
+
+    Only keys held by two or more rows can join anything, so label propagation runs on those
+    few edges; every other row is its own component.
+    """
     labels = rows.select(ROW, pl.col(ROW).alias("component"))
-    if keys.is_empty():
+    edges = keys.unique().filter(pl.len().over("key") > 1)
+    if edges.is_empty():
         return labels
-    edges = keys.unique()
+    linked = edges.select(ROW).unique().with_columns(pl.col(ROW).alias("component"))
     while True:
-        per_key = edges.join(labels, on=ROW).group_by("key").agg(pl.col("component").min())
+        per_key = edges.join(linked, on=ROW).group_by("key").agg(pl.col("component").min())
         per_row = (
             edges.join(per_key, on="key")
             .group_by(ROW)
             .agg(pl.col("component").min().alias("via_key"))
         )
-        updated = labels.join(per_row, on=ROW, how="left").select(
+        updated = linked.join(per_row, on=ROW, how="left").select(
             ROW, pl.min_horizontal("component", "via_key").alias("component")
         )
-        if (
-            updated.join(labels, on=ROW)
-            .filter(pl.col("component") != pl.col("component_right"))
-            .is_empty()
-        ):
-            return updated
-        labels = updated
+        if updated.join(linked, on=[ROW, "component"], how="anti").is_empty():
+            break
+        linked = updated
+    return labels.join(updated, on=ROW, how="left", suffix="_linked").select(
+        ROW, pl.coalesce("component_linked", "component").alias("component")
+    )
 
 
 def _similar_names(
@@ -133,7 +137,12 @@ def _similar_names(
     }
     everyone = everyone.with_columns(
         pl.col("first_name").replace_strict(canonical, return_dtype=pl.Utf8).alias("first_key"),
-        pl.col("last_name").map_elements(squeeze, return_dtype=pl.Utf8).alias("last_key"),
+        pl.col("last_name")
+        .replace_strict(
+            {v: squeeze(v) for v in everyone.get_column("last_name").unique().to_list()},
+            return_dtype=pl.Utf8,
+        )
+        .alias("last_key"),
     ).with_columns(
         (pl.col("last_key").str.slice(0, 3) + "|" + pl.col("first_key").str.slice(0, 1)).alias(
             "block"

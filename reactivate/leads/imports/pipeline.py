@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from django.db import transaction
 from django.utils import timezone
 
 from reactivate.leads.imports import points, writer
-from reactivate.leads.imports.bulk import read_frame
+from reactivate.leads.imports.bulk import bulk_transaction
 from reactivate.leads.imports.cleaning import clean
 from reactivate.leads.imports.dedupe import assign
 from reactivate.leads.imports.mapping import AUTO, Mapping, detect_mapping, mapping_from_json
@@ -75,11 +74,12 @@ def run_import(
     )
     accepted = cleaned.leads.filter(pl.col("reject").is_null())
     step("matching", 50)
-    existing = read_frame(
-        "SELECT id, NULLIF(external_id, ''), NULLIF(first_name, ''), NULLIF(last_name, '') "
-        "FROM leads_lead WHERE practice_id = %s",
-        [practice.pk],
-        {"lead_id": pl.Int64, "external_id": pl.Utf8, "first_name": pl.Utf8, "last_name": pl.Utf8},
+    current = writer.current_leads(practice)
+    existing = current.select(
+        "lead_id",
+        pl.col("cur_external_id").replace("", None).alias("external_id"),
+        pl.col("cur_first_name").replace("", None).alias("first_name"),
+        pl.col("cur_last_name").replace("", None).alias("last_name"),
     )
     known_points = points.existing_points(practice)
     assignment = assign(
@@ -93,7 +93,7 @@ def run_import(
     if dry_run:
         lead_ids = assignment.select("component", "lead_id").unique("component")
     else:
-        lead_ids = _write(practice, accepted, cleaned.contacts, known_points, filename)
+        lead_ids = _write(practice, accepted, cleaned.contacts, current, known_points, filename)
     step("reporting", 95)
     report = _report(cleaned.leads, assignment, lead_ids)
     step("done", 100)
@@ -104,14 +104,17 @@ def _write(
     practice: Practice,
     accepted: pl.DataFrame,
     contacts: pl.DataFrame,
+    current: pl.DataFrame,
     known_points: pl.DataFrame,
     filename: str,
 ) -> pl.DataFrame:
     now = timezone.now().replace(tzinfo=None)
     people = writer.combine(accepted)
-    with transaction.atomic():
+    new_rows = people.get_column("lead_id").null_count() + contacts.height
+    tables = [writer.LEAD_TABLE, points.POINT_TABLE]
+    with bulk_transaction(tables, new_rows):
         created = writer.create_leads(practice, people, now)
-        writer.update_leads(practice, people, now)
+        writer.update_leads(practice, people, current, now)
         lead_ids = pl.concat(
             [
                 people.filter(pl.col("lead_id").is_not_null()).select("component", "lead_id"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import polars as pl
@@ -17,7 +18,7 @@ from reactivate.leads.choices import (
 )
 from reactivate.leads.imports.bulk import insert_frame, read_frame
 from reactivate.leads.imports.reading import ROW
-from reactivate.leads.models import Consent, ContactPoint, Interaction, Suppression
+from reactivate.leads.models import Consent, ContactPoint, Suppression
 from reactivate.tenancy.models import Practice
 
 POINT_TABLE = "leads_contactpoint"
@@ -72,37 +73,47 @@ def create_points(
     """Add every address and number not yet on its lead; the first of a kind becomes primary."""
     points = (
         contacts.join(row_leads, on=ROW)
-        .sort(ROW, "position")
-        .unique(subset=["lead_id", "kind", "value"], keep="first", maintain_order=True)
-        .with_columns((pl.col("kind") + ":" + pl.col("value")).alias("key"))
-        .join(known, on=["lead_id", "key"], how="anti")
+        .sort("lead_id", ROW, "position")
+        .filter(pl.struct("lead_id", "kind", "value").is_first_distinct())
     )
-    kinds_known = known.select("lead_id", pl.col("key").str.extract(r"^(\w+):", 1).alias("kind"))
-    points = points.join(
-        kinds_known.unique().with_columns(pl.lit(True).alias("had_kind")),
-        on=["lead_id", "kind"],
-        how="left",
-    ).with_columns(
-        (
-            pl.col("had_kind").is_null() & (pl.int_range(pl.len()).over("lead_id", "kind") == 0)
-        ).alias("is_primary")
+    if not known.is_empty():
+        points = points.join(
+            known.select(
+                "lead_id",
+                pl.col("key").str.split_exact(":", 1).struct.rename_fields(["kind", "value"]),
+            ).unnest("key"),
+            on=["lead_id", "kind", "value"],
+            how="anti",
+        )
+        had_kind = known.select(
+            "lead_id", pl.col("key").str.extract(r"^(\w+):", 1).alias("kind")
+        ).unique()
+        points = points.join(
+            had_kind.with_columns(pl.lit(True).alias("had_kind")),
+            on=["lead_id", "kind"],
+            how="left",
+        )
+    else:
+        points = points.with_columns(pl.lit(None, pl.Boolean).alias("had_kind"))
+    # The first address or number of a kind becomes primary unless the lead already had one.
+    points = points.with_columns(
+        (pl.col("had_kind").is_null() & pl.struct("lead_id", "kind").is_first_distinct()).alias(
+            "is_primary"
+        )
     )
     insert_frame(
         POINT_TABLE,
         points.select(
-            pl.lit(practice.pk, pl.Int64).alias("practice_id"),
             "lead_id",
             "kind",
             "value",
             pl.col("raw").fill_null("").str.slice(0, 500).alias("raw_value"),
-            pl.lit("").alias("label"),
             pl.col("extension").fill_null(""),
-            pl.lit("valid").alias("validity"),
             pl.col("line_type").fill_null("unknown"),
             pl.col("timezone").fill_null(""),
             "is_primary",
-            pl.lit(now).dt.replace_time_zone("UTC").alias("created_at"),
         ),
+        constants={"practice_id": practice.pk, "label": "", "validity": "valid", "created_at": now},
     )
     return points.height
 
@@ -177,19 +188,33 @@ def apply_opt_outs(
 
 def record_merges(practice: Practice, merged: pl.DataFrame, filename: str) -> None:
     """A timeline entry on each lead that absorbed duplicate rows of this file."""
+    if merged.is_empty():
+        return
     now = timezone.now()
-    Interaction.objects.bulk_create(
-        [
-            Interaction(
-                practice=practice,
-                lead_id=row["lead_id"],
-                kind=InteractionKind.MERGE,
-                actor_label="import",
-                occurred_at=now,
-                summary=f"Merged duplicate row {row[ROW]} of {filename} (same {row['why']})"[:300],
-                data={"row": row[ROW], "file": filename},
+    name = json.dumps(filename)
+    insert_frame(
+        "leads_interaction",
+        merged.select(
+            "lead_id",
+            (
+                pl.lit("Merged duplicate row ")
+                + pl.col(ROW).cast(pl.Utf8)
+                + pl.lit(f" of {filename} (same email, phone or CRM id)")
             )
-            for row in merged.iter_rows(named=True)
-        ],
-        batch_size=2000,
+            .str.slice(0, 300)
+            .alias("summary"),
+            (pl.lit('{"row": ') + pl.col(ROW).cast(pl.Utf8) + pl.lit(f', "file": {name}}}')).alias(
+                "data"
+            ),
+        ),
+        constants={
+            "practice_id": practice.pk,
+            "kind": InteractionKind.MERGE.value,
+            "channel": "",
+            "actor_id": None,
+            "actor_label": "import",
+            "body": "",
+            "occurred_at": now,
+            "created_at": now,
+        },
     )

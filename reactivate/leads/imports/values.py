@@ -41,7 +41,24 @@ def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.Dat
 
     Dates without an offset are taken in ``zone`` (the practice's time zone).
     """
-    text = raw.cast(pl.Utf8).str.strip_chars().replace("", None)
+    column = raw.cast(pl.Utf8).str.strip_chars().replace("", None)
+    # Exports repeat the same dates endlessly: parse each distinct value once.
+    distinct = column.drop_nulls().unique()
+    parsed = _parse_distinct(distinct, zone=zone, country=country)
+    lookup = pl.DataFrame({"text": distinct, "value": parsed})
+    frame = pl.DataFrame({"text": column}).join(
+        lookup, on="text", how="left", maintain_order="left"
+    )
+    value = frame.get_column("value")
+    reason = pl.select(
+        pl.when(value.is_null() & column.is_not_null())
+        .then(pl.lit("unreadable date: ") + column)
+        .otherwise(None)
+    ).to_series()
+    return pl.DataFrame({"value": value, "reason": reason})
+
+
+def _parse_distinct(text: pl.Series, *, zone: str, country: str) -> pl.Series:
     result = pl.Series("value", [None] * len(text), dtype=pl.Datetime("us", "UTC"))
 
     digits = text.str.contains(r"^\d{9,13}(?:\.\d+)?$").fill_null(False)
@@ -74,12 +91,7 @@ def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.Dat
             )
             parsed = local.fill_null(shifted).dt.convert_time_zone("UTC")
         result = result.zip_with(~pending | parsed.is_null(), parsed)
-    reason = pl.select(
-        pl.when(result.is_null() & text.is_not_null())
-        .then(pl.lit("unreadable date: ") + text)
-        .otherwise(None)
-    ).to_series()
-    return pl.DataFrame({"value": result, "reason": reason})
+    return result
 
 
 def parse_amounts(raw: pl.Series) -> pl.DataFrame:

@@ -56,7 +56,11 @@ def combine(accepted: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("status"))
         .alias("status"),
     )
-    combined = frame.group_by("component", maintain_order=True).agg(
+    # Most people appear once: only components of several rows need aggregating.
+    frame = frame.with_columns(pl.len().over("component").alias("_rows"))
+    single = frame.filter(pl.col("_rows") == 1)
+    several = frame.filter(pl.col("_rows") > 1)
+    combined = several.group_by("component", maintain_order=True).agg(
         pl.col("lead_id").first(),
         *[pl.col(f).drop_nulls().first() for f in TEXT_FIELDS],
         pl.col("status").first(),
@@ -71,11 +75,15 @@ def combine(accepted: pl.DataFrame) -> pl.DataFrame:
         pl.col("stage_rank").max(),
         pl.col("custom"),
     )
-    return combined.with_columns(
-        pl.col("stage_rank").replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage"),
+    combined = combined.with_columns(
         pl.col("custom").map_elements(_merge_custom, return_dtype=pl.Utf8)
-        if (combined.get_column("custom").list.len().max() or 0) > 1
+        if not combined.is_empty()
         else pl.col("custom").list.first(),
+    )
+    # Sorted by first row, so new lead ids follow the order of the file.
+    people = pl.concat([single.select(combined.columns), combined]).sort("component")
+    return people.with_columns(
+        pl.col("stage_rank").replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage")
     )
 
 
@@ -97,7 +105,6 @@ def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.
         LEAD_TABLE,
         new.select(
             "id",
-            pl.lit(practice.pk, pl.Int64).alias("practice_id"),
             *[
                 pl.col(f).fill_null("")
                 for f in ("first_name", "last_name", "treatment", "source", "external_id")
@@ -111,23 +118,22 @@ def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.
             pl.col("preferred_language").fill_null("en"),
             "inquired_at",
             "last_contact_at",
-            pl.lit(None, pl.Datetime("us", "UTC")).alias("next_eligible_at"),
-            pl.lit(0, pl.Int16).alias("cycle_count"),
             pl.col("custom").alias("custom_fields"),
-            pl.lit(now).dt.replace_time_zone("UTC").alias("created_at"),
-            pl.lit(now).dt.replace_time_zone("UTC").alias("updated_at"),
         ),
+        constants={
+            "practice_id": practice.pk,
+            "next_eligible_at": None,
+            "cycle_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     return new.select("component", pl.col("id").alias("lead_id"))
 
 
-def update_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> int:
-    """Fold new information into existing leads; write only the ones that changed."""
-    known = people.filter(pl.col("lead_id").is_not_null())
-    if known.is_empty():
-        return 0
-    ids = known.get_column("lead_id").to_list()
-    current = read_frame(
+def current_leads(practice: Practice) -> pl.DataFrame:
+    """The practice's leads as the import compares them, read once per import."""
+    return read_frame(
         f"SELECT id, first_name, last_name, treatment, source, external_id, stage, status, "
         f"{sql_float('estimated_value')}, {sql_float('acquisition_cost')}, dormancy_reason, "
         f"dormancy_note, {sql_datetime('inquired_at')}, {sql_datetime('last_contact_at')}, "
@@ -150,7 +156,16 @@ def update_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> int
             "cur_last_contact_at": pl.Datetime("us", "UTC"),
             "cur_custom": pl.Utf8,
         },
-    ).filter(pl.col("lead_id").is_in(ids))
+    )
+
+
+def update_leads(
+    practice: Practice, people: pl.DataFrame, current: pl.DataFrame, now: datetime
+) -> int:
+    """Fold new information into existing leads; write only the ones that changed."""
+    known = people.filter(pl.col("lead_id").is_not_null())
+    if known.is_empty():
+        return 0
     both = known.join(current, on="lead_id")
 
     def fill_blank(name: str, incoming: str | None = None) -> pl.Expr:
@@ -190,12 +205,18 @@ def update_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> int
         pl.coalesce(pl.col("lost_reason"), pl.col("cur_dormancy_note")).alias("dormancy_note"),
         pl.min_horizontal("inquired_at", "cur_inquired_at").alias("inquired_at"),
         pl.max_horizontal("last_contact_at", "cur_last_contact_at").alias("last_contact_at"),
-        pl.struct("custom", "cur_custom")
-        .map_elements(
-            lambda pair: _fold_custom(pair["cur_custom"], pair["custom"]), return_dtype=pl.Utf8
-        )
-        .alias("custom_fields"),
+        pl.col("cur_custom").alias("custom_fields"),
     )
+    # Fold custom fields in Python only where the file's differ from what is stored.
+    differs = both.get_column("custom") != both.get_column("cur_custom")
+    if differs.any():
+        folded = [
+            _fold_custom(cur, new)
+            for cur, new in both.filter(differs).select("cur_custom", "custom").iter_rows()
+        ]
+        new_values = new_values.with_columns(
+            pl.col("custom_fields").scatter(differs.arg_true(), folded)
+        )
     old_values = both.select(
         "lead_id",
         *[
