@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reactivate.leads.imports.bulk import read_frame, sql_datetime, sql_text
+from reactivate.leads.imports.bulk import read_frame, sql_datetime, sql_float
 from reactivate.tenancy.models import Practice
 
 COLUMNS = [
@@ -26,36 +26,35 @@ COLUMNS = [
 
 def leads_frame(*, practice: Practice) -> pl.DataFrame:
     leads = read_frame(
-        "SELECT id, external_id, first_name, last_name, stage, status, "
-        f"{sql_text('estimated_value')}, dormancy_reason, {sql_datetime('last_contact_at')} "
-        "FROM leads_lead WHERE practice_id = %s ORDER BY id",
-        [practice.pk],
+        "leads_lead",
         {
-            "lead_id": pl.Int64,
-            "external_id": pl.Utf8,
-            "first_name": pl.Utf8,
-            "last_name": pl.Utf8,
-            "stage": pl.Utf8,
-            "status": pl.Utf8,
-            "estimated_value": pl.Utf8,
-            "dormancy_reason": pl.Utf8,
-            "last_contact_at": pl.Datetime("us", "UTC"),
+            "lead_id": ("id", pl.Int64),
+            "external_id": ("external_id", pl.Utf8),
+            "first_name": ("first_name", pl.Utf8),
+            "last_name": ("last_name", pl.Utf8),
+            "stage": ("stage", pl.Utf8),
+            "status": ("status", pl.Utf8),
+            "estimated_value": (sql_float("estimated_value"), pl.Float64),
+            "dormancy_reason": ("dormancy_reason", pl.Utf8),
+            "last_contact_at": (sql_datetime("last_contact_at"), pl.Datetime("us", "UTC")),
         },
-    )
+        "practice_id = %s",
+        [practice.pk],
+    ).sort("lead_id")
     points = read_frame(
-        "SELECT lead_id, kind, value, is_primary, id FROM leads_contactpoint "
-        "WHERE practice_id = %s AND kind IN ('email', 'phone')",
-        [practice.pk],
+        "leads_contactpoint",
         {
-            "lead_id": pl.Int64,
-            "kind": pl.Utf8,
-            "value": pl.Utf8,
-            "is_primary": pl.Boolean,
-            "id": pl.Int64,
+            "lead_id": ("lead_id", pl.Int64),
+            "kind": ("kind", pl.Utf8),
+            "value": ("value", pl.Utf8),
+            "primary_rank": ("CASE WHEN is_primary THEN 0 ELSE 1 END", pl.Int8),
+            "id": ("id", pl.Int64),
         },
+        "practice_id = %s AND kind IN ('email', 'phone')",
+        [practice.pk],
     )
     joined = (
-        points.sort("lead_id", pl.col("is_primary").not_(), "id")
+        points.sort("lead_id", "primary_rank", "id")
         .group_by("lead_id", "kind", maintain_order=True)
         .agg(pl.col("value").str.join(";"))
         .pivot(on="kind", index="lead_id", values="value")
@@ -73,10 +72,7 @@ def leads_frame(*, practice: Practice) -> pl.DataFrame:
         "stage",
         "status",
         # SQLite may hand back 4500 or 4500.0; write every amount the same way.
-        pl.col("estimated_value")
-        .cast(pl.Float64)
-        .round(2)
-        .map_elements(lambda v: f"{v:.2f}", return_dtype=pl.Utf8),
+        pl.col("estimated_value").round(2).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.Utf8),
         "dormancy_reason",
         pl.col("last_contact_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

@@ -132,18 +132,92 @@ def reserve_ids(table: str, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def read_frame(sql: str, params: list, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """Run a query whose datetimes were selected with ``sql_datetime`` and type its rows."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    raw = {n: (pl.Utf8 if isinstance(t, pl.Datetime) else t) for n, t in schema.items()}
-    frame = pl.DataFrame(rows, schema=raw, orient="row")
+READ_CHUNK = 250_000
+
+
+def read_frame(
+    table: str,
+    columns: dict[str, tuple[str, pl.DataType]],
+    where: str,
+    params: list,
+    *,
+    empty_text_is_null: bool = False,
+) -> pl.DataFrame:
+    """Read ``SELECT <columns> FROM table WHERE where`` into a typed frame, fast.
+
+    A million rows fetched as Python tuples cost seconds of object churn, so the database
+    serialises them itself: SQLite as JSON lines (json_object + group_concat, in id-ordered
+    chunks), PostgreSQL through COPY … TO STDOUT as CSV. Text columns never hold NULL here
+    (every CharField is NOT NULL), so an empty value reads as "" unless the caller asks for
+    empty text as null.
+    """
+    raw = {n: _wire_type(t) for n, (_, t) in columns.items()}
+    if connection.vendor == "postgresql":
+        frame = _read_copy(table, columns, where, params, raw)
+    else:
+        frame = _read_json_lines(table, columns, where, params, raw)
     return frame.with_columns(
         pl.col(n).str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_zone="UTC", time_unit="us")
-        for n, t in schema.items()
         if isinstance(t, pl.Datetime)
+        else pl.col(n).fill_null("")
+        if t == pl.Utf8 and not empty_text_is_null
+        else pl.col(n).cast(t)
+        for n, (_, t) in columns.items()
     )
+
+
+def _wire_type(dtype: pl.DataType) -> pl.DataType:
+    """How a column travels: datetimes as text, whole numbers as Int64, the rest as is."""
+    if isinstance(dtype, pl.Datetime):
+        return pl.Utf8
+    if dtype.is_integer() or dtype == pl.Boolean:
+        return pl.Int64
+    return dtype
+
+
+def _read_json_lines(table, columns, where, params, raw) -> pl.DataFrame:
+    quoted = connection.ops.quote_name(table)
+    pairs = ", ".join(f"'{name}', {expr}" for name, (expr, _) in columns.items())
+    connection.ensure_connection()
+    db = connection.connection
+    where = where.replace("%s", "?")
+    low, high = db.execute(
+        f"SELECT min(id), max(id) FROM {quoted} WHERE {where}", params
+    ).fetchone()
+    if low is None:
+        return pl.DataFrame(schema=raw)
+    # Id ranges walk the table's own b-tree; NOT INDEXED stops SQLite from preferring a
+    # practice index and sorting every chunk.
+    sql = (
+        f"SELECT group_concat(json_object({pairs}), char(10)) FROM {quoted} NOT INDEXED "
+        f"WHERE ({where}) AND id >= ? AND id < ?"
+    )
+    frames = []
+    for start in range(low, high + 1, READ_CHUNK):
+        (text,) = db.execute(sql, [*params, start, start + READ_CHUNK]).fetchone()
+        if text:
+            frames.append(pl.read_ndjson(io.BytesIO(text.encode()), schema=raw))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=raw)
+
+
+def _read_copy(table, columns, where, params, raw) -> pl.DataFrame:
+    from psycopg import sql as pgsql
+
+    select = ", ".join(expr for expr, _ in columns.values())
+    # COPY takes no bind parameters: the values are quoted as literals by psycopg.
+    template = (
+        f"COPY (SELECT {select} FROM {connection.ops.quote_name(table)} "
+        f"WHERE {where.replace('%s', '{}')}) TO STDOUT WITH (FORMAT csv)"
+    )
+    query = pgsql.SQL(template).format(*[pgsql.Literal(p) for p in params])
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(query) as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.getvalue():
+        return pl.DataFrame(schema=raw)
+    buffer.seek(0)
+    return pl.read_csv(buffer, has_header=False, new_columns=list(raw), schema=raw)
 
 
 def sql_datetime(column: str) -> str:

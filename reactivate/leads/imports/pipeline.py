@@ -23,6 +23,7 @@ from reactivate.tenancy.models import Practice
 
 Progress = Callable[[str, int], None]
 OUTCOMES = ("created", "updated", "merged", "rejected")
+PREVIEW_ROWS = 20
 
 
 @dataclass
@@ -72,20 +73,16 @@ def run_import(
         zone=practice.timezone,
         check_deliverability=check_deliverability,
     )
+    # The raw text is no longer needed beyond a preview; dropping it keeps peak memory down.
+    table.frame = table.frame.head(PREVIEW_ROWS)
     accepted = cleaned.leads.filter(pl.col("reject").is_null())
     step("matching", 50)
-    current = writer.current_leads(practice)
-    existing = current.select(
-        "lead_id",
-        pl.col("cur_external_id").replace("", None).alias("external_id"),
-        pl.col("cur_first_name").replace("", None).alias("first_name"),
-        pl.col("cur_last_name").replace("", None).alias("last_name"),
-    )
+    existing = writer.known_leads(practice)
     known_points = points.existing_points(practice)
     assignment = assign(
         accepted.select(ROW, "external_id", "first_name", "last_name"),
         cleaned.contacts,
-        existing,
+        existing.drop("stored_fingerprint"),
         known_points,
     )
     accepted = accepted.join(assignment, on=ROW)
@@ -93,7 +90,7 @@ def run_import(
     if dry_run:
         lead_ids = assignment.select("component", "lead_id").unique("component")
     else:
-        lead_ids = _write(practice, accepted, cleaned.contacts, current, known_points, filename)
+        lead_ids = _write(practice, accepted, cleaned.contacts, existing, known_points, filename)
     step("reporting", 95)
     report = _report(cleaned.leads, assignment, lead_ids)
     step("done", 100)
@@ -104,17 +101,20 @@ def _write(
     practice: Practice,
     accepted: pl.DataFrame,
     contacts: pl.DataFrame,
-    current: pl.DataFrame,
+    existing: pl.DataFrame,
     known_points: pl.DataFrame,
     filename: str,
 ) -> pl.DataFrame:
     now = timezone.now().replace(tzinfo=None)
     people = writer.combine(accepted)
-    new_rows = people.get_column("lead_id").null_count() + contacts.height
+    # Rows about to be written: new people and their contact points (known people mostly
+    # bring what is already stored, so a re-import counts as small).
+    new_people = accepted.filter(pl.col("lead_id").is_null()).select(ROW)
+    new_rows = people.get_column("lead_id").null_count() + contacts.join(new_people, on=ROW).height
     tables = [writer.LEAD_TABLE, points.POINT_TABLE]
     with bulk_transaction(tables, new_rows):
         created = writer.create_leads(practice, people, now)
-        writer.update_leads(practice, people, current, now)
+        writer.update_leads(practice, people, existing.select("lead_id", "stored_fingerprint"), now)
         lead_ids = pl.concat(
             [
                 people.filter(pl.col("lead_id").is_not_null()).select("component", "lead_id"),

@@ -27,10 +27,10 @@ POINT_TABLE = "leads_contactpoint"
 def existing_points(practice: Practice) -> pl.DataFrame:
     """lead_id and "kind:value" key of every email and phone the practice already has."""
     return read_frame(
-        f"SELECT lead_id, kind || ':' || value FROM {POINT_TABLE} "
-        "WHERE practice_id = %s AND kind IN ('email', 'phone')",
+        POINT_TABLE,
+        {"lead_id": ("lead_id", pl.Int64), "key": ("kind || ':' || value", pl.Utf8)},
+        "practice_id = %s AND kind IN ('email', 'phone')",
         [practice.pk],
-        {"lead_id": pl.Int64, "key": pl.Utf8},
     )
 
 

@@ -82,8 +82,33 @@ def combine(accepted: pl.DataFrame) -> pl.DataFrame:
     )
     # Sorted by first row, so new lead ids follow the order of the file.
     people = pl.concat([single.select(combined.columns), combined]).sort("component")
-    return people.with_columns(
+    people = people.with_columns(
         pl.col("stage_rank").replace_strict(RANK_STAGE, return_dtype=pl.Utf8).alias("stage")
+    )
+    return people.with_columns(fingerprint(people))
+
+
+FINGERPRINTED = (
+    *TEXT_FIELDS,
+    "stage",
+    "status",
+    "dormancy_reason",
+    "estimated_value",
+    "acquisition_cost",
+    "inquired_at",
+    "last_contact_at",
+    "custom",
+)
+
+
+def fingerprint(people: pl.DataFrame) -> pl.Expr:
+    """One 64-bit hash of everything an import would write for a person."""
+    parts = [pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in FINGERPRINTED]
+    return (
+        pl.concat_str(parts, separator="\x1f")
+        .hash(seed=7)
+        .reinterpret(signed=True)
+        .alias("fingerprint")
     )
 
 
@@ -119,6 +144,7 @@ def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.
             "inquired_at",
             "last_contact_at",
             pl.col("custom").alias("custom_fields"),
+            pl.col("fingerprint").alias("import_fingerprint"),
         ),
         constants={
             "practice_id": practice.pk,
@@ -131,41 +157,70 @@ def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.
     return new.select("component", pl.col("id").alias("lead_id"))
 
 
-def current_leads(practice: Practice) -> pl.DataFrame:
-    """The practice's leads as the import compares them, read once per import."""
+def known_leads(practice: Practice) -> pl.DataFrame:
+    """What matching needs of every lead of the practice: ids, CRM ids, names, fingerprint."""
     return read_frame(
-        f"SELECT id, first_name, last_name, treatment, source, external_id, stage, status, "
-        f"{sql_float('estimated_value')}, {sql_float('acquisition_cost')}, dormancy_reason, "
-        f"dormancy_note, {sql_datetime('inquired_at')}, {sql_datetime('last_contact_at')}, "
-        f"{sql_text('custom_fields')} FROM {LEAD_TABLE} WHERE practice_id = %s",
-        [practice.pk],
+        LEAD_TABLE,
         {
-            "lead_id": pl.Int64,
-            "cur_first_name": pl.Utf8,
-            "cur_last_name": pl.Utf8,
-            "cur_treatment": pl.Utf8,
-            "cur_source": pl.Utf8,
-            "cur_external_id": pl.Utf8,
-            "cur_stage": pl.Utf8,
-            "cur_status": pl.Utf8,
-            "cur_estimated_value": pl.Float64,
-            "cur_acquisition_cost": pl.Float64,
-            "cur_dormancy_reason": pl.Utf8,
-            "cur_dormancy_note": pl.Utf8,
-            "cur_inquired_at": pl.Datetime("us", "UTC"),
-            "cur_last_contact_at": pl.Datetime("us", "UTC"),
-            "cur_custom": pl.Utf8,
+            "lead_id": ("id", pl.Int64),
+            "external_id": ("NULLIF(external_id, '')", pl.Utf8),
+            "first_name": ("NULLIF(first_name, '')", pl.Utf8),
+            "last_name": ("NULLIF(last_name, '')", pl.Utf8),
+            "stored_fingerprint": ("import_fingerprint", pl.Int64),
         },
+        "practice_id = %s",
+        [practice.pk],
+        empty_text_is_null=True,
     )
 
 
+def current_leads(practice: Practice, ids: list[int]) -> pl.DataFrame:
+    """The stored values of the leads an import is about to change."""
+    columns = {
+        "lead_id": ("id", pl.Int64),
+        "cur_first_name": ("first_name", pl.Utf8),
+        "cur_last_name": ("last_name", pl.Utf8),
+        "cur_treatment": ("treatment", pl.Utf8),
+        "cur_source": ("source", pl.Utf8),
+        "cur_external_id": ("external_id", pl.Utf8),
+        "cur_stage": ("stage", pl.Utf8),
+        "cur_status": ("status", pl.Utf8),
+        "cur_estimated_value": (sql_float("estimated_value"), pl.Float64),
+        "cur_acquisition_cost": (sql_float("acquisition_cost"), pl.Float64),
+        "cur_dormancy_reason": ("dormancy_reason", pl.Utf8),
+        "cur_dormancy_note": ("dormancy_note", pl.Utf8),
+        "cur_inquired_at": (sql_datetime("inquired_at"), pl.Datetime("us", "UTC")),
+        "cur_last_contact_at": (sql_datetime("last_contact_at"), pl.Datetime("us", "UTC")),
+        "cur_custom": (sql_text("custom_fields"), pl.Utf8),
+    }
+    frames = [
+        read_frame(
+            LEAD_TABLE,
+            columns,
+            f"practice_id = %s AND id IN ({','.join(map(str, chunk))})",
+            [practice.pk],
+        )
+        for chunk in (ids[i : i + 5000] for i in range(0, len(ids), 5000))
+    ]
+    return pl.concat(frames) if frames else read_frame(LEAD_TABLE, columns, "0 = 1", [])
+
+
 def update_leads(
-    practice: Practice, people: pl.DataFrame, current: pl.DataFrame, now: datetime
+    practice: Practice, people: pl.DataFrame, stored: pl.DataFrame, now: datetime
 ) -> int:
     """Fold new information into existing leads; write only the ones that changed."""
-    known = people.filter(pl.col("lead_id").is_not_null())
+    # A person whose file values hash as at the last import has nothing new to say.
+    known = (
+        people.filter(pl.col("lead_id").is_not_null())
+        .join(stored, on="lead_id", how="left")
+        .filter(
+            pl.col("stored_fingerprint").is_null()
+            | (pl.col("stored_fingerprint") != pl.col("fingerprint"))
+        )
+    )
     if known.is_empty():
         return 0
+    current = current_leads(practice, known.get_column("lead_id").to_list())
     both = known.join(current, on="lead_id")
 
     def fill_blank(name: str, incoming: str | None = None) -> pl.Expr:
@@ -206,6 +261,7 @@ def update_leads(
         pl.min_horizontal("inquired_at", "cur_inquired_at").alias("inquired_at"),
         pl.max_horizontal("last_contact_at", "cur_last_contact_at").alias("last_contact_at"),
         pl.col("cur_custom").alias("custom_fields"),
+        pl.col("fingerprint").alias("import_fingerprint"),
     )
     # Fold custom fields in Python only where the file's differ from what is stored.
     differs = both.get_column("custom") != both.get_column("cur_custom")
@@ -238,6 +294,7 @@ def update_leads(
             )
         ],
         pl.col("cur_custom").alias("custom_fields"),
+        pl.col("stored_fingerprint").alias("import_fingerprint"),
     )
     changed = new_values.join(old_values, on=new_values.columns, how="anti", nulls_equal=True)
     if changed.is_empty():
