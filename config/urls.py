@@ -7,6 +7,7 @@ from reactivate.tenancy import views as tenancy_views
 practice_urls = [
     path("", include("reactivate.tenancy.urls")),
     path("", include("reactivate.leads.urls")),
+    path("", include("reactivate.leads.imports.urls")),
 ]
 
 urlpatterns = [

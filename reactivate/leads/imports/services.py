@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+import time
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from reactivate.leads.imports.mapping import AUTO, MappingError, detect_mapping
+from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.imports.pipeline import ImportResult, Progress, run_import
+from reactivate.leads.imports.reading import UnreadableFile, read_table
 from reactivate.tenancy.models import Practice
+
+log = logging.getLogger(__name__)
 
 
 def import_run(
     *,
     practice: Practice,
     path: Path | str,
-    preset: str = "auto",
+    preset: str = AUTO,
     mapping: dict | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
@@ -25,3 +40,103 @@ def import_run(
         dry_run=dry_run,
         progress=progress,
     )
+
+
+def import_upload(
+    *, practice: Practice, actor: AbstractBaseUser, upload: UploadedFile
+) -> ImportBatch:
+    """Keep the uploaded file and propose a mapping; nothing is imported yet.
+
+    Raises UnreadableFile when the file is not a table at all (the file is then removed).
+    """
+    folder = Path(settings.HOME) / "imports" / str(practice.pk) / secrets.token_hex(8)
+    folder.mkdir(parents=True)
+    path = folder / (get_valid_filename(Path(upload.name).name) or "upload.csv")
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    try:
+        table = read_table(path)
+    except UnreadableFile:
+        path.unlink()
+        folder.rmdir()
+        raise
+    mapping = detect_mapping(table.headers)
+    return ImportBatch.objects.create(
+        practice=practice,
+        created_by=actor,
+        filename=upload.name[:255],
+        stored_path=str(path),
+        preset=mapping.preset,
+        mapping=mapping.as_json(),
+        rows=table.rows,
+    )
+
+
+def import_batch_start(
+    *, batch: ImportBatch, mapping: dict[str, str | None], dry_run: bool = False
+) -> None:
+    """Save the chosen mapping and hand the batch to the worker."""
+    from reactivate.leads.imports.tasks import import_batch_task
+
+    batch.mapping = mapping
+    batch.dry_run = dry_run
+    batch.status = ImportStatus.QUEUED
+    batch.stage = "waiting for the worker"
+    batch.progress = 0
+    batch.save(update_fields=["mapping", "dry_run", "status", "stage", "progress"])
+    transaction.on_commit(lambda: import_batch_task(batch.pk))
+
+
+def import_batch_run(*, batch_id: int) -> ImportBatch:
+    """Run a queued batch, recording progress, counts, the report and any failure."""
+    batch = ImportBatch.objects.select_related("practice").get(pk=batch_id)
+    if batch.status not in (ImportStatus.QUEUED, ImportStatus.UPLOADED):
+        return batch  # already run: a re-delivered task must not import twice
+    batch.status = ImportStatus.RUNNING
+    batch.save(update_fields=["status"])
+    last = [0.0]
+
+    def progress(stage: str, percent: int) -> None:
+        # Throttled: a progress write per stage, at most one a second.
+        now = time.monotonic()
+        if now - last[0] >= 1 or percent >= 100:
+            last[0] = now
+            ImportBatch.objects.filter(pk=batch.pk).update(stage=stage, progress=percent)
+
+    try:
+        result = run_import(
+            practice=batch.practice,
+            path=batch.stored_path,
+            mapping=batch.mapping,
+            dry_run=batch.dry_run,
+            filename=batch.filename,
+            progress=progress,
+        )
+    except (UnreadableFile, MappingError) as exc:
+        return _fail(batch, str(exc))
+    except Exception as exc:
+        log.exception("import batch %s failed", batch.pk)
+        _fail(batch, f"The import stopped on an unexpected error and stored nothing: {exc}")
+        raise
+    report = Path(batch.stored_path).with_name("report.csv")
+    result.write_report(report)
+    counts = result.counts
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.DONE,
+        stage="done",
+        progress=100,
+        report_path=str(report),
+        finished_at=timezone.now(),
+        **counts,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.FAILED, stage="failed", error=message, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch

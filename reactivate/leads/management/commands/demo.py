@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -31,5 +34,15 @@ class Command(BaseCommand):
         )
         if no_serve:
             return
-        self.stdout.write("Serving on 127.0.0.1 only; press Ctrl+C to stop.")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+        self.stdout.write(
+            "Serving on 127.0.0.1 only, with a background worker for imports; press Ctrl+C to stop."
+        )
+        # The worker runs beside the web server, as in a real install, so uploads get imported.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "reactivate.cli", "worker", "--workers", "1"]
+        )
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)

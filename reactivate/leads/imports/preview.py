@@ -1,0 +1,47 @@
+"""The first rows of an upload as they would be imported, with the problems found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from reactivate.leads.imports.cleaning import clean
+from reactivate.leads.imports.mapping import Mapping, mapping_from_json
+from reactivate.leads.imports.reading import ROW, Table, read_table
+from reactivate.tenancy.models import Practice
+
+
+@dataclass
+class Preview:
+    table: Table
+    mapping: Mapping
+    rows: list[dict]
+
+
+def import_preview(
+    *, practice: Practice, path: Path | str, mapping: dict, limit: int = 10
+) -> Preview:
+    table = read_table(path)
+    chosen = mapping_from_json(mapping, table.headers)
+    sample = Table(
+        headers=table.headers,
+        frame=table.frame.head(limit),
+        format=table.format,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        problems={k: v for k, v in table.problems.items() if k <= limit},
+    )
+    cleaned = clean(sample, chosen, country=practice.country or "US", zone=practice.timezone)
+    contacts = cleaned.contacts.group_by(ROW, "kind").agg(pl.col("value").str.join(", "))
+    rows = []
+    for lead in cleaned.leads.iter_rows(named=True):
+        found = {
+            c["kind"]: c["value"] for c in contacts.filter(pl.col(ROW) == lead[ROW]).to_dicts()
+        }
+        rows.append(
+            lead
+            | {"row": lead[ROW], "emails": found.get("email", ""), "phones": found.get("phone", "")}
+        )
+    return Preview(table=table, mapping=chosen, rows=rows)
