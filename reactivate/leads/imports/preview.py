@@ -23,17 +23,9 @@ class Preview:
 def import_preview(
     *, practice: Practice, path: Path | str, mapping: dict, limit: int = 10
 ) -> Preview:
-    table = read_table(path)
+    table = read_table(path, limit=limit)
     chosen = mapping_from_json(mapping, table.headers)
-    sample = Table(
-        headers=table.headers,
-        frame=table.frame.head(limit),
-        format=table.format,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        problems={k: v for k, v in table.problems.items() if k <= limit},
-    )
-    cleaned = clean(sample, chosen, country=practice.country or "US", zone=practice.timezone)
+    cleaned = clean(table, chosen, country=practice.country or "US", zone=practice.timezone)
     contacts = cleaned.contacts.group_by(ROW, "kind").agg(pl.col("value").str.join(", "))
     rows = []
     for lead in cleaned.leads.iter_rows(named=True):

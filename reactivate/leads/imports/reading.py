@@ -36,7 +36,8 @@ class Table:
         return self.frame.height
 
 
-def read_table(path: Path | str) -> Table:
+def read_table(path: Path | str, limit: int | None = None) -> Table:
+    """Read the whole file, or only its first ``limit`` data records (for previews)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -45,8 +46,8 @@ def read_table(path: Path | str) -> Table:
     if not data.strip():
         raise UnreadableFile(f"{path.name} is empty")
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, path.name)
-    return _read_csv(data, path.name)
+        return _read_xlsx(data, path.name, limit)
+    return _read_csv(data, path.name, limit)
 
 
 def _decode(data: bytes) -> tuple[bytes, str]:
@@ -79,7 +80,7 @@ def _sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, name: str) -> Table:
+def _read_csv(data: bytes, name: str, limit: int | None) -> Table:
     utf8, encoding = _decode(data)
     delimiter = _sniff_delimiter(utf8[:65536].decode("utf-8", errors="ignore"))
     try:
@@ -89,13 +90,14 @@ def _read_csv(data: bytes, name: str) -> Table:
             infer_schema=False,
             has_header=True,
             raise_if_empty=False,
+            n_rows=limit,
         )
     except pl.exceptions.PolarsError:
         # Ragged or oddly quoted rows: read record by record so each bad row gets a reason.
-        return _read_csv_exactly(utf8.decode("utf-8"), name, encoding, delimiter)
+        return _read_csv_exactly(utf8.decode("utf-8"), name, encoding, delimiter, limit)
     headers = _unique_headers(_original_headers(utf8, delimiter))
     if len(headers) != frame.width:
-        return _read_csv_exactly(utf8.decode("utf-8"), name, encoding, delimiter)
+        return _read_csv_exactly(utf8.decode("utf-8"), name, encoding, delimiter, limit)
     frame.columns = headers
     return _table(frame, headers, "csv", encoding, delimiter, {})
 
@@ -107,7 +109,9 @@ def _original_headers(utf8: bytes, delimiter: str) -> list[str]:
     return [h.strip() for h in first]
 
 
-def _read_csv_exactly(text: str, name: str, encoding: str, delimiter: str) -> Table:
+def _read_csv_exactly(
+    text: str, name: str, encoding: str, delimiter: str, limit: int | None = None
+) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -120,7 +124,7 @@ def _read_csv_exactly(text: str, name: str, encoding: str, delimiter: str) -> Ta
     columns: list[list[str | None]] = [[] for _ in headers]
     problems: dict[int, str] = {}
     row = 0
-    while True:
+    while limit is None or row < limit:
         try:
             record = next(reader)
         except StopIteration:
@@ -142,7 +146,7 @@ def _read_csv_exactly(text: str, name: str, encoding: str, delimiter: str) -> Ta
     return _table(frame, headers, "csv", encoding, delimiter, problems)
 
 
-def _read_xlsx(data: bytes, name: str) -> Table:
+def _read_xlsx(data: bytes, name: str, limit: int | None) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -157,7 +161,9 @@ def _read_xlsx(data: bytes, name: str) -> Table:
     headers = _unique_headers([_cell(v) or "" for v in header])
     width = len(headers)
     columns: list[list[str | None]] = [[] for _ in headers]
-    for record in rows:
+    for count, record in enumerate(rows):
+        if limit is not None and count >= limit:
+            break
         for index in range(width):
             columns[index].append(_cell(record[index]) if index < len(record) else None)
     book.close()
