@@ -200,3 +200,23 @@ class ImportBasicsTests(BaseTestCase):
                 str(mapping),
                 stdout=StringIO(),
             )
+
+
+class LargerImportTests(BaseTestCase):
+    def test_hundreds_of_rows_are_written_in_batches_without_losing_any(self):
+        rows = [["Record ID", "First Name", "Email", "Phone"]]
+        rows += [
+            [f"R{n}", f"Person{n}", f"p{n}@example.com", f"312-456-{n:04d}"]
+            for n in range(2000, 2700)
+        ]
+        counts, report = run_import(write_csv(rows))
+        self.assertEqual(counts["created"], 700)
+        leads = Lead.objects.filter(practice=self.north, external_id__startswith="R")
+        self.assertEqual(leads.count(), 700)
+        last = leads.get(external_id="R2699")
+        self.assertEqual(last.first_name, "Person2699")
+        self.assertEqual(
+            sorted(last.contact_points.values_list("value", flat=True)),
+            ["+13124562699", "p2699@example.com"],
+        )
+        self.assertEqual(report[-1]["lead_id"], str(last.pk))
