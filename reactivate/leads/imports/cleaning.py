@@ -222,7 +222,10 @@ def _contacts(
         header = mapping.column_for(target)
         if header is None:
             continue
-        raw = src.get_column(header)
+        # Only cells with something in them are worth normalising (a Mobile column is often
+        # mostly blank).
+        present = src.select(ROW, header).filter(pl.col(header).is_not_null())
+        raw = present.get_column(header)
         if target in EMAIL_FIELDS:
             result = normalise_emails(raw, check_deliverability=check_deliverability)
             found = pl.DataFrame({"value": result.get_column("email")}).with_columns(
@@ -245,10 +248,14 @@ def _contacts(
             )
         frames.append(
             found.with_columns(
-                src.get_column(ROW), raw.alias("raw"), pl.lit(position).alias("position")
+                present.get_column(ROW), raw.alias("raw"), pl.lit(position).alias("position")
             )
         )
-        problems.append(result.get_column("reason"))
+        problems.append(
+            pl.DataFrame({ROW: present.get_column(ROW), "reason": result.get_column("reason")})
+            .with_columns(pl.lit(position).alias("position"))
+            .filter(pl.col("reason").is_not_null())
+        )
         position += 1
     schema = {
         ROW: pl.UInt32,
@@ -270,5 +277,15 @@ def _contacts(
         # The same number in "Phone" and "Mobile" is one contact point.
         .unique(subset=[ROW, "kind", "value"], keep="first", maintain_order=True)
     )
-    joined = pl.select(pl.concat_str(problems, separator="; ", ignore_nulls=True)).to_series()
-    return contacts, joined.replace("", None)
+    reasons = (
+        pl.concat(problems)
+        .sort(ROW, "position")
+        .group_by(ROW, maintain_order=True)
+        .agg(pl.col("reason").str.join("; "))
+    )
+    joined = (
+        src.select(ROW)
+        .join(reasons, on=ROW, how="left", maintain_order="left")
+        .get_column("reason")
+    )
+    return contacts, joined

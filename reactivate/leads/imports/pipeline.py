@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 from django.utils import timezone
 
 from reactivate.leads.imports import points, writer
@@ -53,10 +54,12 @@ def run_import(
     mapping: dict | None = None,
     dry_run: bool = False,
     filename: str | None = None,
-    check_deliverability: bool = False,
+    check_deliverability: bool | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     step = progress or (lambda stage, percent: None)
+    if check_deliverability is None:
+        check_deliverability = settings.IMPORT_CHECK_EMAIL_DNS
     filename = filename or Path(path).name
     step("reading", 5)
     table = read_table(path)

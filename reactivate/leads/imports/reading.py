@@ -82,6 +82,9 @@ def _sniff_delimiter(sample: str) -> str:
 
 def _read_csv(data: bytes, name: str, limit: int | None) -> Table:
     utf8, encoding = _decode(data)
+    if b"\x00" in utf8:
+        # NUL bytes come from broken exports; PostgreSQL text cannot hold them, nobody typed them.
+        utf8 = utf8.replace(b"\x00", b"")
     delimiter = _sniff_delimiter(utf8[:65536].decode("utf-8", errors="ignore"))
     try:
         frame = pl.read_csv(
@@ -183,7 +186,7 @@ def _cell(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         # Spreadsheets store phone numbers and ids as numbers: 4155552671.0 is "4155552671".
         return str(int(value))
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()
     return text or None
 
 
@@ -206,10 +209,7 @@ def _table(
     delimiter: str,
     problems: dict[int, str],
 ) -> Table:
-    # NUL bytes come from broken exports; PostgreSQL text cannot hold them and nobody typed them.
     frame = frame.with_columns(
-        pl.col(h).str.replace_all("\x00", "", literal=True).str.strip_chars().replace("", None)
-        for h in headers
+        pl.col(h).str.strip_chars().replace("", None) for h in headers
     ).with_row_index(ROW, offset=1)
-    headers = [h.replace("\x00", "") for h in headers]
     return Table(headers, frame, fmt, encoding, delimiter, problems)

@@ -82,7 +82,7 @@ class Command(BaseCommand):
             result.write_report(report)
         counts = result.counts
         if json:
-            self.stdout.write(_dumps(counts | {"dry_run": dry_run}))
+            self.stdout.write(_dumps(counts))
             return
         verb = "would be" if dry_run else "were"
         self.stdout.write(
