@@ -97,3 +97,54 @@ def _catches(pid: int, signum: int) -> bool:
     status = Path(f"/proc/{pid}/status").read_text()
     mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
     return bool(int(mask, 16) & (1 << (signum - 1)))
+
+
+def test_import_and_export_contracts_from_the_shell(home, tmp_path):
+    import csv
+    import json
+
+    reactivate(home, "practice", "create", "north", "--name", "North")
+    export = tmp_path / "hubspot.csv"
+    export.write_text(
+        "Record ID,First Name,Last Name,Email,Phone Number\n"
+        "1,Ana,Ruiz,ana@example.com,(312) 456-7601\n"
+        "2,Ben,Ode,not-an-email,\n"
+        "3,ANA,RUIZ,ANA@example.com,\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.csv"
+    result = reactivate(
+        home, "import", str(export), "--practice", "north", "--json", "--report", str(report)
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "rows": 3,
+        "created": 1,
+        "updated": 0,
+        "merged": 1,
+        "rejected": 1,
+        "flagged": 0,
+    }
+    with report.open(newline="") as handle:
+        lines = list(csv.DictReader(handle))
+    assert [(r["row"], r["outcome"]) for r in lines] == [
+        ("1", "created"),
+        ("2", "rejected"),
+        ("3", "merged"),
+    ]
+    out = tmp_path / "leads.csv"
+    assert (
+        reactivate(home, "export-leads", "--practice", "north", "--out", str(out)).returncode == 0
+    )
+    with out.open(newline="") as handle:
+        (lead,) = list(csv.DictReader(handle))
+    assert (lead["emails"], lead["phones"]) == ("ana@example.com", "+13124567601")
+
+
+def test_an_unreadable_file_exits_non_zero(home, tmp_path):
+    reactivate(home, "practice", "create", "north", "--name", "North")
+    missing = reactivate(
+        home, "import", str(tmp_path / "nope.csv"), "--practice", "north", "--json"
+    )
+    assert missing.returncode != 0
+    assert "cannot open" in missing.stderr
