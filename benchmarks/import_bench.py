@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import chain, islice
 from pathlib import Path
 
 import polars as pl
@@ -71,10 +72,21 @@ def floor(path: Path, work: Path) -> tuple[float, float]:
     columns = ", ".join(f'"{c}" TEXT' for c in frame.columns)
     db.execute(f"CREATE TABLE t (id INTEGER PRIMARY KEY, {columns})")
     names = ", ".join(f'"{c}"' for c in frame.columns)
-    marks = ", ".join("?" * frame.width)
+    one = "(" + ", ".join("?" * frame.width) + ")"
+    # The same fastest path the import uses: 256 rows per INSERT statement.
+    per_statement = 256
+    full = frame.height // per_statement * per_statement
+    rows = frame.iter_rows()
     start = time.perf_counter()
     db.execute("BEGIN")
-    db.executemany(f"INSERT INTO t ({names}) VALUES ({marks})", frame.iter_rows())
+    db.executemany(
+        f"INSERT INTO t ({names}) VALUES " + ", ".join([one] * per_statement),
+        (
+            tuple(chain.from_iterable(islice(rows, per_statement)))
+            for _ in range(full // per_statement)
+        ),
+    )
+    db.executemany(f"INSERT INTO t ({names}) VALUES {one}", rows)
     db.execute("COMMIT")
     insert = time.perf_counter() - start
     db.close()
