@@ -88,6 +88,14 @@ def import_batch_start(
     transaction.on_commit(lambda: import_batch_task(batch.pk))
 
 
+def import_batch_confirm(*, batch: ImportBatch) -> None:
+    """After a dry run, import the same upload for real with the same mapping."""
+    if not (batch.dry_run and batch.status == ImportStatus.DONE):
+        raise ValueError("Only a finished dry run can be confirmed.")
+    batch.status = ImportStatus.UPLOADED
+    import_batch_start(batch=batch, mapping=batch.mapping, dry_run=False)
+
+
 def import_batch_run(*, batch_id: int) -> ImportBatch:
     """Run a queued batch, recording progress, counts, the report and any failure."""
     batch = ImportBatch.objects.select_related("practice").get(pk=batch_id)
@@ -121,6 +129,9 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
         raise
     report = Path(batch.stored_path).with_name("report.csv")
     result.write_report(report)
+    if not batch.dry_run:
+        # The export holds patients' details; once imported, the practice's copy is the leads.
+        Path(batch.stored_path).unlink(missing_ok=True)
     counts = result.counts
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.DONE,

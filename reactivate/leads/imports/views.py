@@ -10,7 +10,11 @@ from reactivate.leads.imports.forms import MappingForm, UploadForm
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.imports.preview import import_preview
 from reactivate.leads.imports.reading import UnreadableFile
-from reactivate.leads.imports.services import import_batch_start, import_upload
+from reactivate.leads.imports.services import (
+    import_batch_confirm,
+    import_batch_start,
+    import_upload,
+)
 from reactivate.tenancy.access import practice_view
 
 
@@ -41,6 +45,9 @@ def import_index(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     if batch.status != ImportStatus.UPLOADED:
+        if request.method == "POST" and batch.dry_run and batch.status == ImportStatus.DONE:
+            import_batch_confirm(batch=batch)
+            return redirect("import_detail", slug=request.practice.slug, batch_id=batch.pk)
         return render(request, "imports/progress.html", {"batch": batch})
     try:
         preview = import_preview(

@@ -106,3 +106,31 @@ class ImportPageTests(BaseTestCase):
                 self.assertEqual(self.client.get(url).status_code, 404)
                 url = reverse(name, args=["north", batch.pk])
                 self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class DryRunThenRealTests(BaseTestCase):
+    def test_a_dry_run_stores_nothing_and_can_then_be_imported_for_real(self):
+        from pathlib import Path
+
+        self.client.force_login(self.north_owner)
+        self.client.post(reverse("import_index", args=["north"]), {"file": upload()})
+        batch = ImportBatch.objects.get()
+        url = reverse("import_detail", args=["north", batch.pk])
+        page = self.client.get(url)
+        data = {f.name: f.value() or "" for f in page.context["form"]}
+        data["dry_run"] = "on"
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, data)
+        batch.refresh_from_db()
+        self.assertEqual((batch.status, batch.dry_run, batch.created), ("done", True, 1))
+        self.assertFalse(Lead.objects.filter(external_id="7").exists())
+        self.assertContains(self.client.get(url), "Import these 3 rows for real")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url)
+        batch.refresh_from_db()
+        self.assertEqual((batch.status, batch.dry_run, batch.created), ("done", False, 1))
+        self.assertTrue(Lead.objects.filter(external_id="7").exists())
+        # The uploaded export is not kept once its rows are leads; the report is.
+        self.assertFalse(Path(batch.stored_path).exists())
+        self.assertTrue(Path(batch.report_path).exists())
