@@ -79,7 +79,10 @@ class Command(BaseCommand):
             except (UnreadableFile, MappingError) as exc:
                 raise CommandError(str(exc)) from exc
         if report is not None:
-            result.write_report(report)
+            try:
+                result.write_report(report)
+            except OSError as exc:
+                raise CommandError(f"Cannot write the report to {report}: {exc}") from exc
         counts = result.counts
         if json:
             self.stdout.write(_dumps(counts))
