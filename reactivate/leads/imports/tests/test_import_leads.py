@@ -222,3 +222,19 @@ class LargerImportTests(BaseTestCase):
             ["+13124562699", "p2699@example.com"],
         )
         self.assertEqual(report[-1]["lead_id"], str(last.pk))
+
+
+class ReportPathTests(BaseTestCase):
+    def test_a_report_into_a_missing_folder_is_refused_before_importing(self):
+        path = write_csv([["Email"], ["early@example.com"]])
+        with self.assertRaisesMessage(CommandError, "is not a folder"):
+            call_command(
+                "import",
+                str(path),
+                "--practice",
+                "north",
+                "--report",
+                "/nonexistent/dir/report.csv",
+                stdout=StringIO(),
+            )
+        self.assertFalse(ContactPoint.objects.filter(value="early@example.com").exists())

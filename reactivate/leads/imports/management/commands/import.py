@@ -50,6 +50,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No practice with slug {practice!r} (see `reactivate practice list`)."
             )
+        if report is not None and not report.resolve().parent.is_dir():
+            raise CommandError(f"Cannot write the report: {report.parent} is not a folder.")
         mapping_data = None
         if mapping is not None:
             try:
@@ -82,7 +84,9 @@ class Command(BaseCommand):
             try:
                 result.write_report(report)
             except OSError as exc:
-                raise CommandError(f"Cannot write the report to {report}: {exc}") from exc
+                raise CommandError(
+                    f"The import finished, but the report could not be written to {report}: {exc}"
+                ) from exc
         counts = result.counts
         if json:
             self.stdout.write(_dumps(counts))
