@@ -7,6 +7,7 @@ import re
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
+from reactivate.core.text import Fold, fold
 from reactivate.leads.choices import ContactKind
 from reactivate.leads.models import ContactPoint, Lead, Suppression
 from reactivate.tenancy.models import Practice
@@ -33,20 +34,23 @@ def lead_list(
     if PHONE_LIKE.fullmatch(query):
         # "(773) 555-0142" is one phone number, not three words.
         query = "".join(ch for ch in query if ch.isdigit())
+    named = Lead.objects.annotate(first_folded=Fold("first_name"), last_folded=Fold("last_name"))
     for word in query.split()[:5]:
         digits = "".join(ch for ch in word if ch.isdigit())
+        folded = fold(word)
         match = (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
+            # Accent- and case-blind: the front desk types "nunez" for Núñez.
+            Q(first_folded__contains=folded)
+            | Q(last_folded__contains=folded)
             | Q(external_id=word)
-            | Q(contact_points__value__icontains=word.lower())
+            | Q(contact_points__value__contains=word.lower())
         )
         if len(digits) >= 4:
             # Phones are stored as E.164; "(415) 555" should still find them.
             match |= Q(
                 contact_points__kind=ContactKind.PHONE, contact_points__value__contains=digits
             )
-        leads = leads.filter(Q(pk__in=Lead.objects.filter(match).values("pk")))
+        leads = leads.filter(Q(pk__in=named.filter(match).values("pk")))
     primary_points = ContactPoint.objects.filter(
         kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
     ).order_by("kind", "-is_primary", "id")

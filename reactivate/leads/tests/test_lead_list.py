@@ -46,6 +46,14 @@ class LeadListTests(BaseTestCase):
     def test_it_finds_a_lead_by_part_of_a_name_with_accents(self):
         self.assertEqual(self.names(self.client.get(self.url, {"q": "núñez"})), ["José Núñez"])
 
+    def test_search_ignores_accents_and_case_both_ways(self):
+        for typed in ("nunez", "NUNEZ", "Núñez", "jose nunez"):
+            with self.subTest(typed=typed):
+                self.assertEqual(
+                    self.names(self.client.get(self.url, {"q": typed})), ["José Núñez"]
+                )
+        self.assertEqual(self.names(self.client.get(self.url, {"q": "ZOE"})), ["Zoë Lee"])
+
     def test_it_finds_a_lead_by_email(self):
         response = self.client.get(self.url, {"q": "Maria.Gonzalez@"})
         self.assertEqual(self.names(response), ["Maria Gonzalez"])
