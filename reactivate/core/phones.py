@@ -129,8 +129,13 @@ def parse_phone(value: str, region: str) -> tuple[str | None, str | None, str, s
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         return None, f"not a phone number ({exc._msg.rstrip('.').lower()})", "unknown", None
+    # The country code names the country cheaply; region_code_for_number would walk every
+    # North American region's patterns for each number.
+    where = phonenumbers.region_code_for_country_code(number.country_code)
+    where = region if where == "ZZ" else where
+    if not phonenumbers.is_possible_number(number):
+        return None, f"not a valid {where} phone number (wrong length)", "unknown", None
     if not phonenumbers.is_valid_number(number):
-        where = phonenumbers.region_code_for_number(number) or region
         return None, f"not a valid {where} phone number", "unknown", None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if number.country_code == 1 and e164[5:10].startswith("55501"):
