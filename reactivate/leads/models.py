@@ -53,6 +53,15 @@ class Lead(models.Model):
     cycle_count = models.PositiveSmallIntegerField(default=0)
     external_id = models.CharField(max_length=100, blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        help_text="The import that brought this lead in.",
+    )
     # Hash of the values the last import brought: an unchanged row need not be re-read.
     import_fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -60,7 +60,7 @@ def lead_list(
 
 
 def lead_get(*, practice: Practice, lead_id: int) -> Lead:
-    lead = Lead.objects.filter(practice=practice, pk=lead_id).first()
+    lead = Lead.objects.filter(practice=practice, pk=lead_id).select_related("import_batch").first()
     if lead is None:
         raise Http404("No such lead")
     return lead

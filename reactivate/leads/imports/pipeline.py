@@ -56,6 +56,7 @@ def run_import(
     filename: str | None = None,
     check_deliverability: bool | None = None,
     progress: Progress | None = None,
+    batch_id: int | None = None,
 ) -> ImportResult:
     step = progress or (lambda stage, percent: None)
     if check_deliverability is None:
@@ -93,7 +94,9 @@ def run_import(
     if dry_run:
         lead_ids = assignment.select("component", "lead_id").unique("component")
     else:
-        lead_ids = _write(practice, accepted, cleaned.contacts, existing, known_points, filename)
+        lead_ids = _write(
+            practice, accepted, cleaned.contacts, existing, known_points, filename, batch_id
+        )
     step("reporting", 95)
     report = _report(cleaned.leads, assignment, lead_ids)
     step("done", 100)
@@ -107,6 +110,7 @@ def _write(
     existing: pl.DataFrame,
     known_points: pl.DataFrame,
     filename: str,
+    batch_id: int | None,
 ) -> pl.DataFrame:
     now = timezone.now().replace(tzinfo=None)
     people = writer.combine(accepted)
@@ -116,7 +120,7 @@ def _write(
     new_rows = people.get_column("lead_id").null_count() + contacts.join(new_people, on=ROW).height
     tables = [writer.LEAD_TABLE, points.POINT_TABLE]
     with bulk_transaction(tables, new_rows):
-        created = writer.create_leads(practice, people, now)
+        created = writer.create_leads(practice, people, now, batch_id)
         writer.update_leads(practice, people, existing.select("lead_id", "stored_fingerprint"), now)
         lead_ids = pl.concat(
             [

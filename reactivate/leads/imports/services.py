@@ -32,14 +32,58 @@ def import_run(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
-    return run_import(
+    """An import from the shell, recorded as a batch like one from the browser.
+
+    The file stays where it is; its report is kept with the batch so the import history
+    shows it beside uploads.
+    """
+    path = Path(path)
+    batch = ImportBatch.objects.create(
         practice=practice,
-        path=path,
-        preset=preset,
-        mapping=mapping,
+        filename=path.name[:255],
+        stored_path=str(path.resolve()),
+        preset=preset if preset != AUTO else "",
+        mapping=mapping or {},
         dry_run=dry_run,
-        progress=progress,
+        status=ImportStatus.RUNNING,
+        stage="reading",
     )
+    try:
+        result = run_import(
+            practice=practice,
+            path=path,
+            preset=preset,
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress,
+            batch_id=batch.pk,
+        )
+    except (UnreadableFile, MappingError) as exc:
+        _fail(batch, str(exc))
+        raise
+    except Exception as exc:
+        _fail(batch, f"The import stopped on an unexpected error and stored nothing: {exc}")
+        raise
+    folder = _batch_folder(practice)
+    report = folder / "report.csv"
+    result.write_report(report)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.DONE,
+        stage="done",
+        progress=100,
+        report_path=str(report),
+        preset=result.mapping.preset,
+        mapping=result.mapping.as_json(),
+        finished_at=timezone.now(),
+        **result.counts,
+    )
+    return result
+
+
+def _batch_folder(practice: Practice) -> Path:
+    folder = Path(settings.HOME) / "imports" / str(practice.pk) / secrets.token_hex(8)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def import_upload(
@@ -49,8 +93,7 @@ def import_upload(
 
     Raises UnreadableFile when the file is not a table at all (the file is then removed).
     """
-    folder = Path(settings.HOME) / "imports" / str(practice.pk) / secrets.token_hex(8)
-    folder.mkdir(parents=True)
+    folder = _batch_folder(practice)
     path = folder / (get_valid_filename(Path(upload.name).name) or "upload.csv")
     with path.open("wb") as handle:
         for chunk in upload.chunks():
@@ -120,6 +163,7 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
             dry_run=batch.dry_run,
             filename=batch.filename,
             progress=progress,
+            batch_id=batch.pk,
         )
     except (UnreadableFile, MappingError) as exc:
         return _fail(batch, str(exc))

@@ -121,7 +121,9 @@ def _merge_custom(values: pl.Series) -> str:
     return json.dumps(merged, ensure_ascii=False)
 
 
-def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.DataFrame:
+def create_leads(
+    practice: Practice, people: pl.DataFrame, now: datetime, batch_id: int | None = None
+) -> pl.DataFrame:
     """Insert the people without a lead yet; return component → lead_id for them."""
     new = people.filter(pl.col("lead_id").is_null())
     ids = reserve_ids(LEAD_TABLE, new.height)
@@ -148,6 +150,7 @@ def create_leads(practice: Practice, people: pl.DataFrame, now: datetime) -> pl.
         ),
         constants={
             "practice_id": practice.pk,
+            "import_batch_id": batch_id,
             "next_eligible_at": None,
             "cycle_count": 0,
             "created_at": now,

@@ -134,3 +134,23 @@ class DryRunThenRealTests(BaseTestCase):
         # The uploaded export is not kept once its rows are leads; the report is.
         self.assertFalse(Path(batch.stored_path).exists())
         self.assertTrue(Path(batch.report_path).exists())
+
+
+class ShellImportHistoryTests(BaseTestCase):
+    def test_a_shell_import_is_recorded_and_its_leads_know_where_they_came_from(self):
+        from reactivate.leads.imports.tests.helpers import run_import, write_csv
+
+        path = write_csv([["First Name", "Email"], ["Ida", "ida@example.com"]], name="crm.csv")
+        run_import(path)
+        batch = ImportBatch.objects.get()
+        self.assertEqual((batch.filename, batch.status, batch.created), ("crm.csv", "done", 1))
+        self.assertIsNone(batch.created_by)
+        self.client.force_login(self.north_owner)
+        history = self.client.get(reverse("import_index", args=["north"]))
+        self.assertContains(history, "crm.csv")
+        report = self.client.get(reverse("import_report", args=["north", batch.pk]))
+        self.assertEqual(report.status_code, 200)
+        lead = Lead.objects.get(first_name="Ida")
+        page = self.client.get(reverse("lead_detail", args=["north", lead.pk]))
+        self.assertContains(page, "Came in with")
+        self.assertContains(page, "crm.csv")
