@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from django.db import connection, transaction
 log = logging.getLogger(__name__)
 DEFER_INDEXES_FROM = 50_000
 ROWS_PER_STATEMENT = 256
+# SQLite allows 32,766 bound values per statement since 3.32, 999 before.
+MAX_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 def insert_frame(table: str, frame: pl.DataFrame, constants: dict | None = None) -> None:
@@ -59,7 +62,7 @@ def insert_frame(table: str, frame: pl.DataFrame, constants: dict | None = None)
     insert = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES "
     # Many rows per statement: SQLite's per-statement work is paid once per batch, which
     # makes large inserts ~40% faster (the variable limit is 32,766 per statement).
-    per_statement = max(1, min(ROWS_PER_STATEMENT, 32_000 // max(frame.width, 1)))
+    per_statement = max(1, min(ROWS_PER_STATEMENT, MAX_VARIABLES // max(frame.width, 1)))
     full = frame.height // per_statement * per_statement
     rows = for_sqlite(frame).iter_rows()
     connection.ensure_connection()
