@@ -80,47 +80,23 @@ def generate(rows: int, seed: int = 42) -> pl.DataFrame:
         (pl.col("first") + "." + pl.col("last")).str.to_lowercase().str.replace_all(r"[^a-z.]", "")
     )
     email = ascii_name + pl.col("serial").cast(pl.Utf8) + "@example.com"
-    digits = (
-        pl.col("area")
-        + pl.col("exchange").cast(pl.Utf8)
-        + pl.col("line").cast(pl.Utf8).str.zfill(4)
-    )
+    exchange = pl.col("exchange").cast(pl.Utf8)
+    line = pl.col("line").cast(pl.Utf8).str.zfill(4)
+    digits = pl.col("area") + exchange + line
+
+    def shaped(prefix: str, open_: str, close: str, sep: str) -> pl.Expr:
+        return prefix + open_ + pl.col("area") + close + exchange + sep + line
+
+    # The shapes people and CRMs write one number in.
     pretty = (
         pl.when(pl.col("shape") == 0)
-        .then(
-            "("
-            + pl.col("area")
-            + ") "
-            + pl.col("exchange").cast(pl.Utf8)
-            + "-"
-            + pl.col("line").cast(pl.Utf8).str.zfill(4)
-        )
+        .then(shaped("", "(", ") ", "-"))
         .when(pl.col("shape") == 1)
-        .then(
-            pl.col("area")
-            + "."
-            + pl.col("exchange").cast(pl.Utf8)
-            + "."
-            + pl.col("line").cast(pl.Utf8).str.zfill(4)
-        )
+        .then(shaped("", "", ".", "."))
         .when(pl.col("shape") == 2)
-        .then(
-            "+1 "
-            + pl.col("area")
-            + " "
-            + pl.col("exchange").cast(pl.Utf8)
-            + " "
-            + pl.col("line").cast(pl.Utf8).str.zfill(4)
-        )
+        .then(shaped("+1 ", "", " ", " "))
         .when(pl.col("shape") == 3)
-        .then(
-            "1-"
-            + pl.col("area")
-            + "-"
-            + pl.col("exchange").cast(pl.Utf8)
-            + "-"
-            + pl.col("line").cast(pl.Utf8).str.zfill(4)
-        )
+        .then(shaped("1-", "", "-", "-"))
         .when(pl.col("shape") == 4)
         .then(digits + " x" + pl.col("line").cast(pl.Utf8).str.slice(0, 2))
         .otherwise(digits)
