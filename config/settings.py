@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reactivate.audit",
     "reactivate.leads",
     "reactivate.leads.imports",
+    "reactivate.segments",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,22 @@ class Lead(models.Model):
     )
     # Hash of the values the last import brought: an unchanged row need not be re-read.
     import_fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Written by segments.scoring after imports and outcomes; NULL until the first pass.
+    reach = models.IntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Bit set of usable channels and data quality (segments.reach).",
+    )
+    p_reactivate = models.FloatField(
+        null=True, blank=True, editable=False, help_text="Chance this lead reactivates."
+    )
+    priority = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Expected value of working this lead: chance x value.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,6 +18,10 @@ class PracticeSettingsForm(forms.ModelForm):
             "postal_address",
             "phone",
             "cost_per_new_lead",
+            "first_attempt_months",
+            "second_attempt_months",
+            "repeat_every_months",
+            "max_cycles",
         ]
         widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
 
@@ -26,6 +30,13 @@ class PracticeSettingsForm(forms.ModelForm):
         if zone not in available_timezones():
             raise forms.ValidationError("Use an IANA time zone name such as America/Chicago.")
         return zone
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("first_attempt_months"), data.get("second_attempt_months")
+        if first and second and second <= first:
+            self.add_error("second_attempt_months", "The second attempt must come after the first.")
+        return data
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()

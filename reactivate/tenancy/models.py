@@ -49,6 +49,27 @@ class Practice(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="What a new lead costs to acquire; used where a lead's own cost is unknown.",
     )
+    # Seed: first attempt 3-6 months after a lead stalls, then at 6-12 months, then yearly.
+    first_attempt_months = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Months after a lead stalls before its first reactivation attempt.",
+    )
+    second_attempt_months = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1)],
+        help_text="Months after a lead stalls before the second attempt.",
+    )
+    repeat_every_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="After the second attempt, try again this often.",
+    )
+    max_cycles = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Lifetime cap: a lead is never put through more reactivation sequences.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
