@@ -85,9 +85,14 @@ def return_to_pool(lead: Lead, *, finished_at: datetime | None = None) -> Lead:
             practice, stalled_at(lead), lead.cycle_count, finished_at
         )
         lead.save(update_fields=["status", "next_eligible_at", "updated_at"])
-        when = (
-            f"eligible again from {lead.next_eligible_at.astimezone(ZoneInfo(practice.timezone)):%-d %b %Y}"
+        local = (
+            lead.next_eligible_at.astimezone(ZoneInfo(practice.timezone))
             if lead.next_eligible_at
+            else None
+        )
+        when = (
+            f"eligible again from {local:%-d %b %Y}"
+            if local
             else f"lifetime cap of {practice.max_cycles} sequences reached"
         )
         Interaction.objects.create(

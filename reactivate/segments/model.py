@@ -14,6 +14,7 @@ data by benchmarks/scoring_eval.py.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ def _number_levels(values: np.ndarray, bins: int) -> tuple[list[float], list[str
     edges = [e for e in edges if (present >= e).any()]
     labels = []
     bounds = [None, *edges, None]
-    for low, high in zip(bounds, bounds[1:], strict=False):
+    for low, high in itertools.pairwise(bounds):
         if low is None and high is None:
             labels.append("all")
         elif low is None:

@@ -79,7 +79,7 @@ def _reach_sql() -> str:
 
 
 def refresh_reach(practice: Practice, lead_ids: Iterable[int] | None = None) -> None:
-    """Recompute ``Lead.reach`` for the practice's leads (or only ``lead_ids``) in two statements."""
+    """Recompute ``Lead.reach`` for the practice's leads (or only ``lead_ids``): two statements."""
     params: list = [practice.pk]
     lead_filter = point_filter = ""
     if lead_ids is not None:
