@@ -8,6 +8,7 @@ practice_urls = [
     path("", include("reactivate.tenancy.urls")),
     path("", include("reactivate.leads.urls")),
     path("", include("reactivate.leads.imports.urls")),
+    path("", include("reactivate.segments.urls")),
 ]
 
 urlpatterns = [

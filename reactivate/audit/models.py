@@ -11,6 +11,9 @@ class AuditAction(models.TextChoices):
     LEAD_CHANGED = "lead.changed", "Changed a lead"
     LEADS_EXPORTED = "leads.exported", "Exported leads"
     PRACTICE_CHANGED = "practice.changed", "Changed practice settings"
+    SEGMENT_SAVED = "segment.saved", "Saved a segment"
+    SEGMENT_DELETED = "segment.deleted", "Deleted a segment"
+    ASSESSMENT_EXPORTED = "assessment.exported", "Exported the assessment"
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,293 @@
+"""Phase 1 of the seed ("Audit your lead list"): what the dormant list holds and is worth.
+
+Four scans of the lead table in all, each a single aggregate query, so a million-lead
+practice is assessed in about a second: stalled leads by stage, reason and treatment with a
+filtered count per age band; every lead by status and reach (data quality and health); the
+recommended first segment and its fallbacks; and the saved import counts (duplicates merged).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from reactivate.core.dates import add_months
+from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
+from reactivate.leads.imports.models import ImportBatch, ImportStatus
+from reactivate.leads.models import Lead
+from reactivate.segments import reach as bits
+from reactivate.segments.definitions import describe, segment_counts, stalled_before
+from reactivate.segments.models import HealthSnapshot
+from reactivate.segments.prior import AGE_BUCKETS
+from reactivate.segments.reach import refresh_reach
+from reactivate.segments.scoring import NOT_WORKABLE
+from reactivate.tenancy.models import Practice
+
+KEYS = (
+    "stalled_by_age",
+    "by_stage",
+    "by_reason",
+    "potential_value",
+    "sunk_acquisition_cost",
+    "data_quality",
+    "health_score",
+    "recommended_segment",
+)
+# Seed, "Measuring": healthy campaigns see 10-25% respond; 30-50% of responders reactivate.
+RESPONSE_BAND = (0.10, 0.25)
+REACTIVATION_OF_RESPONSES = (0.30, 0.50)
+MIN_PILOT = 25
+TREND_POINTS = 12
+
+
+def _money(value: Decimal | float | None) -> float:
+    return round(float(value or 0), 2)
+
+
+def assess(practice: Practice, now: datetime | None = None, *, record: bool = True) -> dict:
+    """The assessment report as plain data (the page, PDF, CSV and JSON all render this)."""
+    now = now or timezone.now()
+    if Lead.objects.filter(practice=practice, reach__isnull=True).exists():
+        refresh_reach(practice)
+    stalled = _stalled(practice, now)
+    quality, health = _quality_and_health(practice)
+    if record:
+        _record_health(practice, now, health)
+    health["trend"] = [
+        {"day": s.day.isoformat(), "score": round(s.score, 1), "workable": s.workable}
+        for s in HealthSnapshot.objects.filter(practice=practice).order_by("-day")[:TREND_POINTS]
+    ][::-1]
+    earlier = [p for p in health["trend"] if p["day"] < timezone.localdate(now).isoformat()]
+    health["change"] = round(health["score"] - earlier[-1]["score"], 1) if earlier else None
+    report = {
+        "practice": practice.slug,
+        "generated_at": now.isoformat(timespec="seconds"),
+        **stalled,
+        "data_quality": quality,
+        "health_score": health,
+        "recommended_segment": recommend(practice, stalled, now),
+    }
+    return report
+
+
+def _stalled(practice: Practice, now: datetime) -> dict:
+    bands = []
+    for label, low, high in AGE_BUCKETS:
+        q = stalled_before(add_months(now, -low)) if low else Q()
+        if high is not None:
+            q &= ~stalled_before(add_months(now, -high))
+        bands.append((label, q))
+    aggregates = {}
+    for i, (_, q) in enumerate(bands):
+        aggregates[f"n{i}"] = Count("id", filter=q)
+        aggregates[f"v{i}"] = Sum("estimated_value", filter=q)
+    rows = (
+        Lead.objects.filter(practice=practice, status=LeadStatus.STALLED)
+        .values("stage", "dormancy_reason", "treatment")
+        .annotate(
+            n=Count("id"),
+            value=Sum("estimated_value"),
+            valued=Count("estimated_value"),
+            own_cost=Sum("acquisition_cost"),
+            costed=Count("acquisition_cost"),
+            **aggregates,
+        )
+        .order_by()
+    )
+    by_age = {label: [0, Decimal(0)] for label, _ in bands}
+    by_stage = defaultdict(lambda: [0, Decimal(0)])
+    by_reason = defaultdict(lambda: [0, Decimal(0)])
+    by_treatment = defaultdict(lambda: [0, Decimal(0)])
+    leads = valued = costed = 0
+    value = own_cost = Decimal(0)
+    for row in rows:
+        for i, (label, _) in enumerate(bands):
+            by_age[label][0] += row[f"n{i}"]
+            by_age[label][1] += row[f"v{i}"] or 0
+        for table, key in (
+            (by_stage, row["stage"]),
+            (by_reason, row["dormancy_reason"]),
+            (by_treatment, row["treatment"] or ""),
+        ):
+            table[key][0] += row["n"]
+            table[key][1] += row["value"] or 0
+        leads += row["n"]
+        valued += row["valued"]
+        costed += row["costed"]
+        value += row["value"] or 0
+        own_cost += row["own_cost"] or 0
+    rate = practice.cost_per_new_lead
+    at_rate = (leads - costed) * rate
+    return {
+        "stalled_by_age": [
+            {"months": label, "leads": n, "potential_value": _money(v)}
+            for label, (n, v) in by_age.items()
+        ],
+        "by_stage": [
+            {
+                "stage": s.value,
+                "label": s.label,
+                "leads": by_stage[s.value][0],
+                "potential_value": _money(by_stage[s.value][1]),
+            }
+            for s in Stage
+        ],
+        "by_reason": [
+            {
+                "reason": r.value,
+                "label": r.label,
+                "leads": by_reason[r.value][0],
+                "potential_value": _money(by_reason[r.value][1]),
+            }
+            for r in DormancyReason
+        ],
+        "by_treatment": sorted(
+            (
+                {"treatment": t or "(not recorded)", "leads": n, "potential_value": _money(v)}
+                for t, (n, v) in by_treatment.items()
+            ),
+            key=lambda row: (-row["potential_value"], -row["leads"], row["treatment"]),
+        ),
+        "potential_value": {
+            "stalled_leads": leads,
+            "total": _money(value),
+            "leads_with_value": valued,
+            "leads_without_value": leads - valued,
+            "average_value": _money(value / valued) if valued else 0.0,
+        },
+        "sunk_acquisition_cost": {
+            "total": _money(own_cost + at_rate),
+            "from_lead_costs": _money(own_cost),
+            "leads_with_cost": costed,
+            "at_practice_rate": _money(at_rate),
+            "practice_cost_per_lead": _money(rate),
+        },
+    }
+
+
+def _quality_and_health(practice: Practice) -> tuple[dict, dict]:
+    rows = (
+        Lead.objects.filter(practice=practice)
+        .values("status", "reach")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    closed = {s.value for s in NOT_WORKABLE}
+    total = workable = unreachable = 0
+    quality = defaultdict(int)
+    consent = dict.fromkeys(map(str, bits.CHANNELS), 0)
+    reachable = dict.fromkeys(map(str, bits.CHANNELS), 0)
+    for row in rows:
+        n, reach = row["n"], row["reach"] or 0
+        total += n
+        for key, bit in (
+            ("valid_email", bits.VALID_EMAIL),
+            ("valid_mobile", bits.TEXTABLE_PHONE),
+            ("valid_phone", bits.VALID_PHONE),
+            ("postal_address", bits.POSTAL_ADDRESS),
+        ):
+            quality[key] += n if reach & bit else 0
+        for channel in bits.CHANNELS:
+            consent[str(channel)] += n if reach & bits.GRANTED[channel] else 0
+            reachable[str(channel)] += n if reach & bits.CAN[channel] else 0
+        can_reach = bool(reach & bits.ANY_CHANNEL)
+        if not can_reach or row["status"] == LeadStatus.UNREACHABLE:
+            unreachable += n
+        if can_reach and row["status"] not in closed:
+            workable += n
+    merged = sum(
+        ImportBatch.objects.filter(
+            practice=practice, status=ImportStatus.DONE, dry_run=False
+        ).values_list("merged", flat=True)
+    )
+    data_quality = {
+        "leads": total,
+        "valid_email": quality["valid_email"],
+        "valid_mobile": quality["valid_mobile"],
+        "valid_phone": quality["valid_phone"],
+        "postal_address": quality["postal_address"],
+        "consent": consent,
+        "reachable": reachable,
+        "duplicates_merged": merged,
+        "unreachable": unreachable,
+    }
+    health = {
+        "score": round(100 * workable / total, 1) if total else 0.0,
+        "workable": workable,
+        "leads": total,
+    }
+    return data_quality, health
+
+
+def _record_health(practice: Practice, now: datetime, health: dict) -> None:
+    HealthSnapshot.objects.update_or_create(
+        practice=practice,
+        day=timezone.localdate(now),
+        defaults={
+            "leads": health["leads"],
+            "workable": health["workable"],
+            "score": health["score"],
+        },
+    )
+
+
+def candidates(practice: Practice, average_value: float) -> list[tuple[str, dict]]:
+    """The recommended pilot and its fallbacks, most selective first (seed, Phase 2:
+    "Recent leads with high engagement and large deal sizes are the obvious starting point").
+
+    Recent means past the practice's first-attempt wait and within a year; high engagement
+    means a consultation or a treatment plan; high value means at or above the average.
+    """
+    first = practice.first_attempt_months
+    base = {"statuses": [LeadStatus.STALLED.value], "reachable": True}
+    warm = [Stage.CONSULTATION.value, Stage.TREATMENT_PLAN.value]
+    value = {"value_min": f"{average_value:.2f}"} if average_value > 0 else {}
+    return [
+        (
+            "recent, warm, high value",
+            {**base, "months_min": first, "months_max": 12, "stages": warm, **value},
+        ),
+        (
+            "warm, high value, within 2 years",
+            {**base, "months_min": first, "months_max": 24, "stages": warm, **value},
+        ),
+        ("warm, within 2 years", {**base, "months_min": first, "months_max": 24, "stages": warm}),
+        ("every reachable stalled lead", {**base, "months_min": first}),
+    ]
+
+
+def recommend(practice: Practice, stalled: dict, now: datetime) -> dict:
+    options = candidates(practice, stalled["potential_value"]["average_value"])
+    counts = segment_counts(practice, dict(options), now)
+    chosen = next(
+        (name for name, _ in options if counts[name]["leads"] >= MIN_PILOT), options[-1][0]
+    )
+    definition = dict(options)[chosen]
+    n, value = counts[chosen]["leads"], counts[chosen]["value"]
+    average = value / n if n else 0.0
+    responses = [round(n * share) for share in RESPONSE_BAND]
+    low = n * RESPONSE_BAND[0] * REACTIVATION_OF_RESPONSES[0]
+    high = n * RESPONSE_BAND[1] * REACTIVATION_OF_RESPONSES[1]
+    return {
+        "name": f"Pilot: {chosen}",
+        "rule": chosen,
+        "definition": definition,
+        "description": describe(definition),
+        "leads": n,
+        "potential_value": round(value, 2),
+        "average_value": round(average, 2),
+        "expected": {
+            "responses": responses,
+            "reactivated": [round(low), round(high)],
+            "pipeline_value": [round(low * average, 2), round(high * average, 2)],
+        },
+        "assumption": (
+            "Seed bands, not a promise: 10-25% of contacted leads respond and 30-50% of those "
+            f"reactivate, at this segment's average value of ${average:,.0f}. A pilot's own "
+            "response and reactivation rates replace these figures."
+        ),
+    }

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
+from reactivate.leads.models import Lead
+from reactivate.segments.assessment import assess
+from reactivate.segments.definitions import (
+    DefinitionForm,
+    describe,
+    segment_counts,
+    segment_leads,
+)
+from reactivate.segments.models import Segment
+from reactivate.segments.reports import assessment_csv, assessment_pdf, page_context
+from reactivate.tenancy.access import practice_view
+
+
+@practice_view()
+def assessment_page(request: HttpRequest) -> HttpResponse:
+    report = assess(request.practice)
+    return render(request, "segments/assessment.html", page_context(report))
+
+
+@practice_view()
+def assessment_download(request: HttpRequest, kind: str) -> HttpResponse:
+    practice = request.practice
+    report = assess(practice)
+    stamp = timezone.localdate().isoformat()
+    if kind == "pdf":
+        body, content_type = assessment_pdf(practice, report), "application/pdf"
+    else:
+        body, content_type = assessment_csv(report), "text/csv; charset=utf-8"
+    audit_record(
+        practice=practice,
+        actor=request.user,
+        action=AuditAction.ASSESSMENT_EXPORTED,
+        obj=practice,
+        detail={"format": kind},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="assessment-{practice.slug}-{stamp}.{kind}"'
+    )
+    return response
+
+
+@require_POST
+@practice_view(edit=True)
+def assessment_pilot(request: HttpRequest) -> HttpResponse:
+    """Phase 1 leads to Phase 2: save the recommended first segment, ready for a pilot."""
+    pick = assess(request.practice, record=False)["recommended_segment"]
+    name = f"{pick['name']} ({timezone.localdate():%b %Y})"
+    segment, created = Segment.objects.get_or_create(
+        practice=request.practice,
+        name=name,
+        defaults={
+            "definition": pick["definition"],
+            "description": pick["description"],
+            "created_by": request.user,
+        },
+    )
+    if created:
+        _audit_saved(request, segment)
+        messages.success(request, f"Saved “{segment.name}”. These are its leads, best first.")
+    return redirect("segment_detail", slug=request.practice.slug, segment_id=segment.pk)
+
+
+def _choices(practice) -> dict:
+    leads = Lead.objects.filter(practice=practice)
+    return {
+        "treatments": list(
+            leads.exclude(treatment="").values_list("treatment", flat=True).distinct().order_by()
+        )[:200],
+        "sources": list(
+            leads.exclude(source="").values_list("source", flat=True).distinct().order_by()
+        )[:200],
+    }
+
+
+@practice_view()
+def segment_index(request: HttpRequest) -> HttpResponse:
+    segments = list(Segment.objects.filter(practice=request.practice))
+    counts = segment_counts(request.practice, {str(s.pk): s.definition for s in segments})
+    rows = [(s, counts[str(s.pk)], describe(s.definition)) for s in segments]
+    return render(request, "segments/index.html", {"rows": rows})
+
+
+@practice_view()
+def segment_preview(request: HttpRequest) -> HttpResponse:
+    """Live count and value while a definition is being edited (HTMX)."""
+    form = DefinitionForm(request.GET, **_choices(request.practice))
+    form.fields["name"].required = False
+    if not form.is_valid():
+        return render(request, "segments/_preview.html", {"form": form, "counts": None})
+    definition = form.definition()
+    counts = segment_counts(request.practice, {"preview": definition})["preview"]
+    return render(
+        request,
+        "segments/_preview.html",
+        {"form": form, "counts": counts, "description": describe(definition)},
+    )
+
+
+@practice_view(edit=True)
+def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpResponse:
+    practice = request.practice
+    segment = get_object_or_404(Segment, practice=practice, pk=segment_id) if segment_id else None
+    initial = (
+        DefinitionForm.initial_from(segment.name, segment.definition)
+        if segment
+        else {"statuses": ["stalled"], "reachable": True}
+    )
+    form = DefinitionForm(request.POST or None, initial=initial, **_choices(practice))
+    if request.method == "POST" and form.is_valid():
+        definition = form.definition()
+        target = segment or Segment(practice=practice, created_by=request.user)
+        target.name = form.cleaned_data["name"]
+        target.definition = definition
+        target.description = describe(definition)[:300]
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError:
+            form.add_error("name", "This practice already has a segment with that name.")
+        else:
+            _audit_saved(request, target)
+            return redirect("segment_detail", slug=practice.slug, segment_id=target.pk)
+    counts = None
+    if segment and request.method != "POST":
+        counts = segment_counts(practice, {"s": segment.definition})["s"]
+    return render(
+        request,
+        "segments/edit.html",
+        {"form": form, "segment": segment, "counts": counts},
+    )
+
+
+@practice_view()
+def segment_detail(request: HttpRequest, segment_id: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, practice=request.practice, pk=segment_id)
+    counts = segment_counts(request.practice, {"s": segment.definition})["s"]
+    leads = segment_leads(request.practice, segment.definition)
+    page = Paginator(leads, settings.LEADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "segments/detail.html",
+        {
+            "segment": segment,
+            "counts": counts,
+            "page": page,
+            "description": describe(segment.definition),
+        },
+    )
+
+
+@require_POST
+@practice_view(edit=True)
+def segment_delete(request: HttpRequest, segment_id: int) -> HttpResponse:
+    segment = get_object_or_404(Segment, practice=request.practice, pk=segment_id)
+    audit_record(
+        practice=request.practice,
+        actor=request.user,
+        action=AuditAction.SEGMENT_DELETED,
+        obj=segment,
+        detail={"name": segment.name, "definition": segment.definition},
+    )
+    segment.delete()
+    messages.success(request, f"Deleted “{segment.name}”. Its leads are untouched.")
+    return redirect("segment_index", slug=request.practice.slug)
+
+
+def _audit_saved(request: HttpRequest, segment: Segment) -> None:
+    audit_record(
+        practice=request.practice,
+        actor=request.user,
+        action=AuditAction.SEGMENT_SAVED,
+        obj=segment,
+        detail={"name": segment.name, "definition": segment.definition},
+    )
