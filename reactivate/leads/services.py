@@ -59,6 +59,7 @@ def lead_set_status(
         lead.status = status
         lead.save(update_fields=["status", "updated_at"])
         _status_interaction(lead=lead, actor=actor, old=old, reason=reason)
+        _rescore_after_commit(lead, only_this_lead=True)
     return lead
 
 
@@ -89,7 +90,20 @@ def lead_mark_do_not_contact(*, lead: Lead, actor: AbstractBaseUser | None, sour
         lead.status = LeadStatus.DO_NOT_CONTACT
         lead.save(update_fields=["status", "updated_at"])
         _status_interaction(lead=lead, actor=actor, old=old, reason=source)
+        # Suppressions are practice-wide: other leads sharing a number lose that channel too.
+        _rescore_after_commit(lead, only_this_lead=False)
     return lead
+
+
+def _rescore_after_commit(lead: Lead, *, only_this_lead: bool) -> None:
+    """An outcome changes what a lead is worth calling; rescoring runs in the worker.
+
+    Scoring lives in segments, which builds on leads, hence the import inside.
+    """
+    from reactivate.segments.tasks import score_practice_task
+
+    ids = [lead.pk] if only_this_lead else None
+    transaction.on_commit(lambda: score_practice_task(lead.practice_id, ids))
 
 
 def _status_interaction(

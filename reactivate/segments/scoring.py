@@ -26,7 +26,7 @@ from reactivate.leads.models import Lead
 from reactivate.segments import prior
 from reactivate.segments.model import ExplainableModel
 from reactivate.segments.models import ScoringModel
-from reactivate.segments.reach import CAN, CHANNELS, refresh_reach
+from reactivate.segments.reach import ANY_CHANNEL, CAN, CHANNELS, refresh_reach
 from reactivate.tenancy.models import Practice
 
 POSITIVE = (LeadStatus.REACTIVATED, LeadStatus.SCHEDULED, LeadStatus.CONVERTED)
@@ -145,16 +145,24 @@ class ScoreRun:
     eligibility_filled: int = 0
 
 
-def score_practice(practice: Practice) -> ScoreRun:
-    """Refresh reach, fill eligibility dates and rewrite P and priority for every lead."""
+def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> ScoreRun:
+    """Refresh reach, fill eligibility dates and rewrite P and priority for every lead (or
+    only ``lead_ids``; typical values still come from the whole practice)."""
+    ids = None if lead_ids is None else [int(i) for i in lead_ids]
     with transaction.atomic():
-        refresh_reach(practice)
-        frame = lead_frame(practice)
+        refresh_reach(practice, ids)
+        if ids is None:
+            frame = lead_frame(practice)
+            per_treatment, overall = typical_values(frame)
+        else:
+            if not ids:
+                return ScoreRun(leads=0, source="prior table")
+            frame = lead_frame(practice, f"id IN ({', '.join(map(str, ids))})")
+            per_treatment, overall = typical_values(_value_frame(practice))
         if frame.is_empty():
             return ScoreRun(leads=0, source="prior table")
         record, model = active_model(practice)
         p = pl.Series(model.predict(frame)) if model else prior_p(frame)
-        per_treatment, overall = typical_values(frame)
         value = pl.coalesce(
             pl.when(pl.col("estimated_value") > 0).then(pl.col("estimated_value")),
             pl.col("treatment").replace_strict(
@@ -163,7 +171,7 @@ def score_practice(practice: Practice) -> ScoreRun:
             pl.lit(overall),
         )
         workable = ~pl.col("status").is_in([s.value for s in NOT_WORKABLE]) & (
-            (pl.col("reach").fill_null(0) & sum(CAN.values())) > 0
+            (pl.col("reach").fill_null(0) & ANY_CHANNEL) > 0
         )
         due = _first_due(practice, frame)
         scored = frame.with_columns(p.alias("p_reactivate")).select(
@@ -179,6 +187,18 @@ def score_practice(practice: Practice) -> ScoreRun:
         source=f"model #{record.pk}" if record else "prior table",
         model_id=record.pk if record else None,
         eligibility_filled=filled,
+    )
+
+
+def _value_frame(practice: Practice) -> pl.DataFrame:
+    return read_frame(
+        "leads_lead",
+        {
+            "treatment": ("treatment", pl.Utf8),
+            "estimated_value": (sql_float("estimated_value"), pl.Float64),
+        },
+        "practice_id = %s AND estimated_value > 0",
+        [practice.pk],
     )
 
 

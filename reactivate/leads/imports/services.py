@@ -77,7 +77,19 @@ def import_run(
         finished_at=timezone.now(),
         **result.counts,
     )
+    if not dry_run:
+        _rescore(practice)
     return result
+
+
+def _rescore(practice: Practice) -> None:
+    """New and changed leads need reach, eligibility and priority; the worker computes them.
+
+    Scoring lives in segments, which builds on leads, hence the import inside.
+    """
+    from reactivate.segments.tasks import score_practice_task
+
+    transaction.on_commit(lambda: score_practice_task(practice.pk))
 
 
 def _batch_folder(practice: Practice) -> Path:
@@ -185,6 +197,8 @@ def import_batch_run(*, batch_id: int) -> ImportBatch:
         finished_at=timezone.now(),
         **counts,
     )
+    if not batch.dry_run:
+        _rescore(batch.practice)
     batch.refresh_from_db()
     return batch
 

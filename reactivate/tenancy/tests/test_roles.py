@@ -95,6 +95,10 @@ class AgencyOperatorTests(BaseTestCase):
                 "postal_address": "1 Ocean Dr, Miami, FL",
                 "phone": "",
                 "cost_per_new_lead": "275",
+                "first_attempt_months": "3",
+                "second_attempt_months": "6",
+                "repeat_every_months": "12",
+                "max_cycles": "5",
             },
         )
         self.assertEqual(response.status_code, 302)
