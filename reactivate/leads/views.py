@@ -50,12 +50,16 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, lead) -> dict:
+    # Scoring builds on leads (segments app), so it is imported where the page needs it.
+    from reactivate.segments.scoring import explain_lead
+
     points = list(lead.contact_points.prefetch_related("consents"))
     suppressed = lead_suppressed_values(practice=request.practice, lead=lead)
     for point in points:
         point.suppressed = (point.kind, point.value) in suppressed
     return {
         "lead": lead,
+        "score": explain_lead(lead),
         "points": points,
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
         "note_form": NoteForm(),
