@@ -9,9 +9,9 @@ from reactivate.segments.definitions import condition, segment_counts, segment_l
 from reactivate.segments.models import Segment
 from reactivate.segments.scoring import score_practice
 from reactivate.segments.tests.helpers import known_practice
-from reactivate.testing import PASSWORD, BaseTestCase, make_user
 from reactivate.tenancy.choices import Role
 from reactivate.tenancy.models import Membership
+from reactivate.testing import PASSWORD, BaseTestCase, make_user
 
 
 class Definitions(BaseTestCase):
