@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
+from reactivate.leads.choices import LeadStatus
 from reactivate.leads.models import Lead
 from reactivate.segments.assessment import assess
 from reactivate.segments.definitions import (
@@ -117,7 +118,7 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
     initial = (
         DefinitionForm.initial_from(segment.name, segment.definition)
         if segment
-        else {"statuses": ["stalled"], "reachable": True}
+        else {"statuses": [LeadStatus.STALLED.value], "reachable": True}
     )
     form = DefinitionForm(request.POST or None, initial=initial, **_choices(practice))
     if request.method == "POST" and form.is_valid():
@@ -134,13 +135,15 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
         else:
             _audit_saved(request, target)
             return redirect("segment_detail", slug=practice.slug, segment_id=target.pk)
-    counts = None
-    if segment and request.method != "POST":
-        counts = segment_counts(practice, {"s": segment.definition})["s"]
+    counts, description = None, ""
+    if request.method != "POST":
+        definition = segment.definition if segment else dict(initial)
+        counts = segment_counts(practice, {"s": definition})["s"]
+        description = describe(definition)
     return render(
         request,
         "segments/edit.html",
-        {"form": form, "segment": segment, "counts": counts},
+        {"form": form, "segment": segment, "counts": counts, "description": description},
     )
 
 

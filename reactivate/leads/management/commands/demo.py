@@ -23,6 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, port: int, leads: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_prepare(leads=leads)
+        # Scores, reach and eligibility for the lists and the assessment (segments builds on
+        # leads, hence the import here): a second or two for the demo's leads.
+        from reactivate.segments.scoring import score_practice
+
+        score_practice(result.practice)
         made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write(
