@@ -55,9 +55,8 @@ def test_segment_count_updates_live_while_editing(page, manager):
     before = int(page.locator("[data-testid=preview-leads]").inner_text().replace(",", ""))
     page.evaluate("window.__same_page = true")
     page.check("input[name=stages][value=treatment_plan]")
-    page.wait_for_function(
-        f"Number(document.querySelector('[data-testid=preview-leads]').innerText.replace(/,/g, '')) < {before}"
-    )
+    shown = "document.querySelector('[data-testid=preview-leads]').innerText"
+    page.wait_for_function(f"Number({shown}.replace(/,/g, '')) < {before}")
     assert page.evaluate("window.__same_page") is True
     page.fill("#id_name", "Treatment plans")
     page.click("text=Save segment")
