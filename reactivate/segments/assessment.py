@@ -1,9 +1,9 @@
 """Phase 1 of the seed ("Audit your lead list"): what the dormant list holds and is worth.
 
-Four scans of the lead table in all, each a single aggregate query, so a million-lead
-practice is assessed in about a second: stalled leads by stage, reason and treatment with a
-filtered count per age band; every lead by status and reach (data quality and health); the
-recommended first segment and its fallbacks; and the saved import counts (duplicates merged).
+Three aggregate queries over the lead table: stalled leads by stage, reason and treatment
+with a filtered count per age band (one scan); every lead by status and reach, for data
+quality and health (read from the covering index alone); the recommended first segment and
+its fallbacks (one scan); plus the saved import counts for duplicates merged.
 """
 
 from __future__ import annotations
@@ -20,11 +20,15 @@ from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.models import Lead
 from reactivate.segments import reach as bits
-from reactivate.segments.definitions import describe, segment_counts, stalled_before
+from reactivate.segments.definitions import (
+    describe,
+    practice_leads,
+    segment_counts,
+    stalled_before,
+)
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.prior import AGE_BUCKETS
-from reactivate.segments.reach import refresh_reach
-from reactivate.segments.scoring import NOT_WORKABLE
+from reactivate.segments.scoring import NOT_WORKABLE, score_practice
 from reactivate.tenancy.models import Practice
 
 KEYS = (
@@ -51,10 +55,13 @@ def _money(value: Decimal | float | None) -> float:
 def assess(practice: Practice, now: datetime | None = None, *, record: bool = True) -> dict:
     """The assessment report as plain data (the page, PDF, CSV and JSON all render this)."""
     now = now or timezone.now()
-    if Lead.objects.filter(practice=practice, reach__isnull=True).exists():
-        refresh_reach(practice)
+    groups = _status_reach(practice)
+    if any(reach is None for _, reach, _ in groups):
+        # Leads no scoring pass has seen yet (the worker has not caught up with an import).
+        score_practice(practice)
+        groups = _status_reach(practice)
     stalled = _stalled(practice, now)
-    quality, health = _quality_and_health(practice)
+    quality, health = _quality_and_health(practice, groups)
     if record:
         _record_health(practice, now, health)
     health["trend"] = [
@@ -86,7 +93,8 @@ def _stalled(practice: Practice, now: datetime) -> dict:
         aggregates[f"n{i}"] = Count("id", filter=q)
         aggregates[f"v{i}"] = Sum("estimated_value", filter=q)
     rows = (
-        Lead.objects.filter(practice=practice, status=LeadStatus.STALLED)
+        practice_leads(practice)
+        .filter(status=LeadStatus.STALLED)
         .values("stage", "dormancy_reason", "treatment")
         .annotate(
             n=Count("id"),
@@ -169,20 +177,24 @@ def _stalled(practice: Practice, now: datetime) -> dict:
     }
 
 
-def _quality_and_health(practice: Practice) -> tuple[dict, dict]:
-    rows = (
+def _status_reach(practice: Practice) -> list[tuple[str, int | None, int]]:
+    """Leads by status and reach: read straight from the (practice, status, reach) index."""
+    return list(
         Lead.objects.filter(practice=practice)
-        .values("status", "reach")
+        .values_list("status", "reach")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def _quality_and_health(practice: Practice, groups: list) -> tuple[dict, dict]:
     closed = {s.value for s in NOT_WORKABLE}
     total = workable = unreachable = 0
     quality = defaultdict(int)
     consent = dict.fromkeys(map(str, bits.CHANNELS), 0)
     reachable = dict.fromkeys(map(str, bits.CHANNELS), 0)
-    for row in rows:
-        n, reach = row["n"], row["reach"] or 0
+    for status, reach, n in groups:
+        reach = reach or 0
         total += n
         for key, bit in (
             ("valid_email", bits.VALID_EMAIL),
@@ -195,9 +207,9 @@ def _quality_and_health(practice: Practice) -> tuple[dict, dict]:
             consent[str(channel)] += n if reach & bits.GRANTED[channel] else 0
             reachable[str(channel)] += n if reach & bits.CAN[channel] else 0
         can_reach = bool(reach & bits.ANY_CHANNEL)
-        if not can_reach or row["status"] == LeadStatus.UNREACHABLE:
+        if not can_reach or status == LeadStatus.UNREACHABLE:
             unreachable += n
-        if can_reach and row["status"] not in closed:
+        if can_reach and status not in closed:
             workable += n
     merged = sum(
         ImportBatch.objects.filter(

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from reactivate.core.dates import add_months
@@ -65,11 +66,7 @@ def eligible_q(practice: Practice, at: datetime | None = None) -> Q:
     return Q(status=LeadStatus.STALLED, cycle_count__lt=practice.max_cycles) & (
         Q(next_eligible_at__lte=at)
         | Q(next_eligible_at__isnull=True, cycle_count=0)
-        & (
-            Q(last_contact_at__lte=first_due)
-            | Q(last_contact_at__isnull=True, inquired_at__lte=first_due)
-            | Q(last_contact_at__isnull=True, inquired_at__isnull=True, created_at__lte=first_due)
-        )
+        & Q(LessThanOrEqual(STALLED_AT, first_due))
     )
 
 

@@ -11,14 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.lookups import Exact, GreaterThan
+from django.db import connection
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.lookups import Exact, GreaterThan, LessThanOrEqual
 from django.utils import timezone
 
 from reactivate.core.dates import add_months
 from reactivate.leads.choices import Channel, DormancyReason, LeadStatus, Stage
 from reactivate.leads.models import Lead
-from reactivate.segments.cadence import eligible_q
+from reactivate.segments.cadence import STALLED_AT, eligible_q
 from reactivate.segments.reach import ANY_CHANNEL, CAN, CHANNELS, GRANTED
 from reactivate.tenancy.models import Practice
 
@@ -27,11 +28,22 @@ CHANNEL_CHOICES = [(str(c), Channel(c).label) for c in CHANNELS]
 
 def stalled_before(moment: datetime) -> Q:
     """The lead went quiet at or before ``moment`` (last contact, else inquiry, else import)."""
-    return (
-        Q(last_contact_at__lte=moment)
-        | Q(last_contact_at__isnull=True, inquired_at__lte=moment)
-        | Q(last_contact_at__isnull=True, inquired_at__isnull=True, created_at__lte=moment)
-    )
+    return Q(LessThanOrEqual(STALLED_AT, moment))
+
+
+def practice_leads(practice: Practice) -> QuerySet:
+    """The practice's leads, for an aggregate over all of them.
+
+    SQLite holds one practice per file, and there reading the table straight through is
+    about eight times faster than what its planner picks for ``practice_id = ?`` (walking the
+    practice index and fetching every row by id); ``practice_id + 0`` hides the index.
+    PostgreSQL's planner weighs both with statistics, so it gets the plain condition.
+    """
+    if connection.vendor == "sqlite":
+        return Lead.objects.alias(
+            _practice=ExpressionWrapper(F("practice_id") + 0, output_field=IntegerField())
+        ).filter(_practice=practice.pk)
+    return Lead.objects.filter(practice=practice)
 
 
 def bits_set(mask: int) -> Q:
@@ -89,9 +101,15 @@ def segment_leads(practice: Practice, definition: dict, now: datetime | None = N
 
 
 def segment_counts(
-    practice: Practice, definitions: dict[str, dict], now: datetime | None = None
+    practice: Practice,
+    definitions: dict[str, dict],
+    now: datetime | None = None,
+    *,
+    with_priority: bool = False,
 ) -> dict[str, dict]:
-    """Leads and total estimated value of every definition, in one scan of the lead table."""
+    """Leads and total estimated value of every definition, in one scan of the lead table
+    (and, when asked, the summed priority: what working the whole segment is expected to
+    bring)."""
     if not definitions:
         return {}
     now = now or timezone.now()
@@ -100,13 +118,14 @@ def segment_counts(
         q = condition(practice, definition, now)
         aggregates[f"n{i}"] = Count("id", filter=q)
         aggregates[f"v{i}"] = Sum("estimated_value", filter=q)
-        aggregates[f"p{i}"] = Sum("priority", filter=q)
-    totals = Lead.objects.filter(practice=practice).aggregate(**aggregates)
+        if with_priority:
+            aggregates[f"p{i}"] = Sum("priority", filter=q)
+    totals = practice_leads(practice).aggregate(**aggregates)
     return {
         name: {
             "leads": totals[f"n{i}"] or 0,
             "value": float(totals[f"v{i}"] or 0),
-            "priority": float(totals[f"p{i}"] or 0),
+            "priority": float(totals.get(f"p{i}") or 0),
         }
         for i, name in enumerate(definitions)
     }

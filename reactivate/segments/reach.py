@@ -3,14 +3,15 @@
 Segments filter on reachable channels and consent, and the assessment counts data quality,
 over a million leads in well under a second. Asking the contact point, consent and
 suppression tables for every lead at query time cannot do that, so one set-based pass
-(``refresh_reach``) condenses them into ``Lead.reach`` after imports and after anything that
-changes a contact point, consent or suppression.
+(``reach_frame``, written by segments.scoring) condenses them into ``Lead.reach`` after
+imports and after anything that changes a contact point, consent or suppression.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import polars as pl
 from django.db import connection
 
 from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LineType
@@ -78,25 +79,18 @@ def _reach_sql() -> str:
     )
 
 
-def refresh_reach(practice: Practice, lead_ids: Iterable[int] | None = None) -> None:
-    """Recompute ``Lead.reach`` for the practice's leads (or only ``lead_ids``): two statements."""
+def reach_frame(practice: Practice, lead_ids: Iterable[int] | None = None) -> pl.DataFrame:
+    """``lead_id, reach`` for every lead of the practice that has a contact point (or only
+    ``lead_ids``); leads without one have no row and reach nothing."""
     params: list = [practice.pk]
-    lead_filter = point_filter = ""
+    point_filter = ""
     if lead_ids is not None:
         ids = [int(i) for i in lead_ids]
         if not ids:
-            return
+            return pl.DataFrame(schema={"lead_id": pl.Int64, "reach": pl.Int64})
         # Integers we converted ourselves; a literal list keeps both databases on one plan.
-        listed = ", ".join(str(i) for i in ids)
-        lead_filter = f" AND id IN ({listed})"
-        point_filter = f" AND cp.lead_id IN ({listed})"
-    select = _reach_sql().format(lead_filter=point_filter)
+        point_filter = f" AND cp.lead_id IN ({', '.join(str(i) for i in ids)})"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE leads_lead SET reach = 0 WHERE practice_id = %s{lead_filter}", params
-        )
-        cursor.execute(
-            f"UPDATE leads_lead SET reach = r.reach FROM ({select}) AS r "
-            "WHERE leads_lead.id = r.lead_id",
-            params,
-        )
+        cursor.execute(_reach_sql().format(lead_filter=point_filter), params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema={"lead_id": pl.Int64, "reach": pl.Int64}, orient="row")

@@ -26,7 +26,7 @@ from reactivate.leads.models import Lead
 from reactivate.segments import prior
 from reactivate.segments.model import ExplainableModel
 from reactivate.segments.models import ScoringModel
-from reactivate.segments.reach import ANY_CHANNEL, CAN, CHANNELS, refresh_reach
+from reactivate.segments.reach import ANY_CHANNEL, CAN, CHANNELS, reach_frame
 from reactivate.tenancy.models import Practice
 
 POSITIVE = (LeadStatus.REACTIVATED, LeadStatus.SCHEDULED, LeadStatus.CONVERTED)
@@ -68,6 +68,8 @@ LEAD_COLUMNS = {
         pl.Datetime("us", "UTC"),
     ),
     "next_eligible_at": (sql_datetime("next_eligible_at"), pl.Datetime("us", "UTC")),
+    "stored_p": ("p_reactivate", pl.Float64),
+    "stored_priority": ("priority", pl.Float64),
 }
 
 
@@ -142,25 +144,29 @@ class ScoreRun:
     leads: int
     source: str
     model_id: int | None = None
-    eligibility_filled: int = 0
+    written: int = 0
 
 
 def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> ScoreRun:
-    """Refresh reach, fill eligibility dates and rewrite P and priority for every lead (or
-    only ``lead_ids``; typical values still come from the whole practice)."""
+    """Reach, eligibility date, P and priority for every lead (or only ``lead_ids``; typical
+    values still come from the whole practice). Only leads whose figures changed are written,
+    so rescoring an unchanged list reads but does not write."""
     ids = None if lead_ids is None else [int(i) for i in lead_ids]
+    if ids == []:
+        return ScoreRun(leads=0, source="prior table")
     with transaction.atomic():
-        refresh_reach(practice, ids)
-        if ids is None:
-            frame = lead_frame(practice)
-            per_treatment, overall = typical_values(frame)
-        else:
-            if not ids:
-                return ScoreRun(leads=0, source="prior table")
-            frame = lead_frame(practice, f"id IN ({', '.join(map(str, ids))})")
-            per_treatment, overall = typical_values(_value_frame(practice))
+        where = "" if ids is None else f"id IN ({', '.join(map(str, ids))})"
+        frame = lead_frame(practice, where)
         if frame.is_empty():
             return ScoreRun(leads=0, source="prior table")
+        per_treatment, overall = typical_values(frame if ids is None else _value_frame(practice))
+        reach = reach_frame(practice, ids).rename({"lead_id": "id", "reach": "new_reach"})
+        frame = (
+            frame.rename({"reach": "stored_reach"})
+            .join(reach, on="id", how="left")
+            .with_columns(pl.col("new_reach").fill_null(0).alias("reach"))
+        )
+        frame = features(frame.drop("new_reach"), timezone.now())
         record, model = active_model(practice)
         p = pl.Series(model.predict(frame)) if model else prior_p(frame)
         value = pl.coalesce(
@@ -171,22 +177,24 @@ def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> Sco
             pl.lit(overall),
         )
         workable = ~pl.col("status").is_in([s.value for s in NOT_WORKABLE]) & (
-            (pl.col("reach").fill_null(0) & ANY_CHANNEL) > 0
+            (pl.col("reach") & ANY_CHANNEL) > 0
         )
-        due = _first_due(practice, frame)
-        scored = frame.with_columns(p.alias("p_reactivate")).select(
-            "id",
-            "p_reactivate",
+        scored = frame.with_columns(p.alias("p_reactivate")).with_columns(
             pl.when(workable).then(pl.col("p_reactivate") * value).otherwise(0.0).alias("priority"),
-            pl.coalesce(pl.col("next_eligible_at"), due).alias("next_eligible_at"),
+            pl.coalesce(pl.col("next_eligible_at"), _first_due(practice, frame)).alias("due"),
         )
-        update_frame("leads_lead", scored)
-        filled = int(frame.get_column("next_eligible_at").is_null().sum())
+        changed = scored.filter(
+            pl.col("reach").ne_missing(pl.col("stored_reach"))
+            | pl.col("p_reactivate").ne_missing(pl.col("stored_p"))
+            | pl.col("priority").ne_missing(pl.col("stored_priority"))
+            | pl.col("due").ne_missing(pl.col("next_eligible_at"))
+        ).select("id", "reach", "p_reactivate", "priority", pl.col("due").alias("next_eligible_at"))
+        update_frame("leads_lead", changed)
     return ScoreRun(
         leads=frame.height,
         source=f"model #{record.pk}" if record else "prior table",
         model_id=record.pk if record else None,
-        eligibility_filled=filled,
+        written=changed.height,
     )
 
 
