@@ -59,25 +59,23 @@ def condition(practice: Practice, definition: dict, now: datetime | None = None)
     """The definition as one condition on the practice's leads."""
     now = now or timezone.now()
     d = definition
+    # SQLite tests AND-ed conditions left to right and stops at the first false one, so the
+    # cheap, selective tests on short columns go first and the date arithmetic last.
     q = Q()
-    if d.get("statuses"):
-        q &= Q(status__in=d["statuses"])
-    if d.get("months_min") is not None:
-        q &= stalled_before(add_months(now, -int(d["months_min"])))
-    if d.get("months_max") is not None:
-        q &= ~stalled_before(add_months(now, -int(d["months_max"])))
     if d.get("stages"):
         q &= Q(stage__in=d["stages"])
+    if d.get("reasons"):
+        q &= Q(dormancy_reason__in=d["reasons"])
     if d.get("value_min") not in (None, ""):
         q &= Q(estimated_value__gte=Decimal(str(d["value_min"])))
     if d.get("value_max") not in (None, ""):
         q &= Q(estimated_value__lte=Decimal(str(d["value_max"])))
-    if d.get("reasons"):
-        q &= Q(dormancy_reason__in=d["reasons"])
     if d.get("treatments"):
         q &= Q(treatment__in=d["treatments"])
     if d.get("sources"):
         q &= Q(source__in=d["sources"])
+    if d.get("statuses"):
+        q &= Q(status__in=d["statuses"])
     if d.get("channels"):
         q &= bits_set(sum(CAN[Channel(c)] for c in d["channels"]))
     if d.get("consent"):
@@ -86,6 +84,10 @@ def condition(practice: Practice, definition: dict, now: datetime | None = None)
         q &= bits_set(ANY_CHANNEL)
     if d.get("cycles_max") is not None:
         q &= Q(cycle_count__lte=int(d["cycles_max"]))
+    if d.get("months_min") is not None:
+        q &= stalled_before(add_months(now, -int(d["months_min"])))
+    if d.get("months_max") is not None:
+        q &= ~stalled_before(add_months(now, -int(d["months_max"])))
     if d.get("eligible_now"):
         q &= eligible_q(practice, now)
     return q

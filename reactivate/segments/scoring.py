@@ -185,8 +185,8 @@ def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> Sco
         )
         changed = scored.filter(
             pl.col("reach").ne_missing(pl.col("stored_reach"))
-            | pl.col("p_reactivate").ne_missing(pl.col("stored_p"))
-            | pl.col("priority").ne_missing(pl.col("stored_priority"))
+            | _moved("p_reactivate", "stored_p")
+            | _moved("priority", "stored_priority")
             | pl.col("due").ne_missing(pl.col("next_eligible_at"))
         ).select("id", "reach", "p_reactivate", "priority", pl.col("due").alias("next_eligible_at"))
         update_frame("leads_lead", changed)
@@ -195,6 +195,14 @@ def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> Sco
         source=f"model #{record.pk}" if record else "prior table",
         model_id=record.pk if record else None,
         written=changed.height,
+    )
+
+
+def _moved(new: str, stored: str) -> pl.Expr:
+    """A score changed beyond float noise (stored REALs come back through JSON text, which
+    keeps about 15 significant digits)."""
+    return pl.col(stored).is_null() | (
+        (pl.col(new) - pl.col(stored)).abs() > 1e-9 * pl.max_horizontal(pl.col(new).abs(), 1)
     )
 
 
