@@ -10,6 +10,10 @@ class LeadFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *LeadStatus.choices])
     stage = forms.ChoiceField(required=False, choices=[("", "Any stage"), *Stage.choices])
     treatment = forms.ChoiceField(required=False)
+    order = forms.ChoiceField(
+        required=False,
+        choices=[("", "Latest contact first"), ("priority", "Best to call first")],
+    )
 
     def __init__(self, *args, treatments: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ def lead_list(
     status: str = "",
     stage: str = "",
     treatment: str = "",
+    order: str = "",
 ) -> QuerySet[Lead]:
     leads = Lead.objects.filter(practice=practice)
     if status:
@@ -56,7 +57,14 @@ def lead_list(
     ).order_by("kind", "-is_primary", "id")
     return leads.prefetch_related(
         Prefetch("contact_points", queryset=primary_points, to_attr="reachable_points")
-    ).order_by(F("last_contact_at").desc(nulls_last=True), "-id")
+    ).order_by(*ORDERINGS.get(order, ORDERINGS[""]))
+
+
+ORDERINGS = {
+    "": (F("last_contact_at").desc(nulls_last=True), "-id"),
+    # Priority = P(reactivate) x value, written by segments.scoring.
+    "priority": (F("priority").desc(nulls_last=True), "-id"),
+}
 
 
 def lead_get(*, practice: Practice, lead_id: int) -> Lead:

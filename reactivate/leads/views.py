@@ -31,6 +31,7 @@ def lead_index(request: HttpRequest) -> HttpResponse:
         status=filters.get("status", ""),
         stage=filters.get("stage", ""),
         treatment=filters.get("treatment", ""),
+        order=filters.get("order", ""),
     )
     page = Paginator(leads, settings.LEADS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

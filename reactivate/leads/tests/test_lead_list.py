@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.test import override_settings
 from django.urls import reverse
@@ -42,6 +43,26 @@ class LeadListTests(BaseTestCase):
     def test_it_lists_the_practices_leads_most_recent_contact_first(self):
         response = self.client.get(self.url)
         self.assertEqual(self.names(response), ["José Núñez", "Maria Gonzalez", "Zoë Lee"])
+
+    def test_it_can_list_the_best_to_call_first(self):
+        from reactivate.segments.scoring import score_practice
+
+        make_lead(
+            self.north,
+            "Priya",
+            "Plan",
+            stage=Stage.TREATMENT_PLAN,
+            estimated_value=Decimal("50000"),
+            email="priya@example.com",
+            last_contact_at=timezone.now() - timedelta(days=200),
+        )
+        score_practice(self.north)
+        response = self.client.get(self.url, {"order": "priority"})
+        # Priya: 5% x1.0 (6-12 months) x1.8 (plan) x $50,000; José: x1.6 x1.8 x the $27,250
+        # median; Maria: x1.4 x1.3 x $4,500; Zoë is closed.
+        self.assertEqual(
+            self.names(response), ["Priya Plan", "José Núñez", "Maria Gonzalez", "Zoë Lee"]
+        )
 
     def test_it_finds_a_lead_by_part_of_a_name_with_accents(self):
         self.assertEqual(self.names(self.client.get(self.url, {"q": "núñez"})), ["José Núñez"])
