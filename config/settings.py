@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reactivate.leads",
     "reactivate.leads.imports",
     "reactivate.segments",
+    "reactivate.messaging",
 ]
 
 MIDDLEWARE = [

@@ -170,3 +170,12 @@ def _single_zone(number: phonenumbers.PhoneNumber) -> str | None:
     if len(zones) == 1 and zones[0] != pn_timezone.UNKNOWN_TIMEZONE:
         return zones[0]
     return None
+
+
+def format_national(value: str, region: str) -> str:
+    """A stored number the way people write it at home: +18055550142 → (805) 555-0142."""
+    try:
+        number = phonenumbers.parse(value, region or "US")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

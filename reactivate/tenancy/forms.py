@@ -18,6 +18,8 @@ class PracticeSettingsForm(forms.ModelForm):
             "postal_address",
             "phone",
             "cost_per_new_lead",
+            "booking_url",
+            "phi_safe",
             "first_attempt_months",
             "second_attempt_months",
             "repeat_every_months",

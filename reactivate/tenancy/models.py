@@ -49,6 +49,13 @@ class Practice(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="What a new lead costs to acquire; used where a lead's own cost is unknown.",
     )
+    booking_url = models.URLField(
+        blank=True, help_text="Where a lead can book a visit; {{ booking_link }} in messages."
+    )
+    phi_safe = models.BooleanField(
+        default=False,
+        help_text="Keep treatment names out of texts and emails ('your consultation' instead).",
+    )
     # Seed: first attempt 3-6 months after a lead stalls, then at 6-12 months, then yearly.
     first_attempt_months = models.PositiveSmallIntegerField(
         default=3,

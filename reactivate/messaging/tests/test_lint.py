@@ -1,0 +1,150 @@
+import json
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.test import SimpleTestCase
+
+from reactivate.messaging.lint import EMAIL_FOOTER, Message, lint
+
+LABELLED = Path(__file__).parent / "fixtures" / "labelled_messages.jsonl"
+SEED_EXAMPLE = (
+    "Hi [Name], we spoke back in [Month] about [Project/Need]. I wanted to check in and see if "
+    "that's still on your radar, or if circumstances have changed. Either way, just wanted to "
+    "follow up. Still interested?"
+)
+
+
+def labelled() -> list[dict]:
+    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+
+
+def verdict(item: dict) -> str:
+    footer = EMAIL_FOOTER[item["language"]] if item.get("footer") else ""
+    return lint(
+        Message(
+            channel=item["channel"],
+            subject=item["subject"],
+            body=item["body"] + footer,
+            language=item["language"],
+            first_touch=item["first_touch"],
+            phi_safe=item["phi_safe"],
+            practice_name=item.get("practice_name", ""),
+        )
+    ).verdict
+
+
+class LabelledSet(SimpleTestCase):
+    def test_the_set_is_large_and_balanced(self):
+        items = labelled()
+        self.assertGreaterEqual(len(items), 60)
+        labels = [i["label"] for i in items]
+        self.assertGreaterEqual(labels.count("good"), 25)
+        self.assertGreaterEqual(labels.count("bad"), 25)
+        self.assertEqual({i["language"] for i in items}, {"en", "es"})
+
+    def test_the_linter_agrees_with_every_label(self):
+        for item in labelled():
+            with self.subTest(id=item["id"], why=item["why"]):
+                self.assertEqual(verdict(item), "pass" if item["label"] == "good" else "fail")
+
+
+class Rules(SimpleTestCase):
+    def test_the_seeds_own_example_passes(self):
+        as_email = Message("email", SEED_EXAMPLE + EMAIL_FOOTER["en"], subject="Checking in")
+        self.assertEqual(lint(as_email).verdict, "pass")
+        as_text = Message("sms", SEED_EXAMPLE, first_touch=False)
+        self.assertEqual(lint(as_text).verdict, "pass")
+
+    def test_ucs2_warning_names_the_character_and_the_fix(self):
+        body = "Hi {{ first_name }}, it’s {{ practice_name }}. We spoke {{ last_contact }}. "
+        body += "Still interested? Either way is fine. Reply STOP to opt out."
+        result = lint(Message("sms", body))
+        finding = next(f for f in result.findings if f.rule == "sms-ucs2")
+        self.assertIn("right single quotation mark", finding.message)
+        self.assertEqual(finding.fix, 'Type "\'" instead.')
+        self.assertEqual(result.segments["encoding"], "UCS-2")
+
+    def test_every_finding_has_a_message_and_a_fix(self):
+        result = lint(
+            Message("email", "BUY NOW!!! 50% off. What do you want? When?", subject="RE: hi")
+        )
+        self.assertEqual(result.verdict, "fail")
+        rules = {f.rule for f in result.findings}
+        for expected in (
+            "fake-reply",
+            "all-caps",
+            "exclamations",
+            "discount",
+            "no-detail",
+            "many-questions",
+            "no-permission",
+            "email-unsubscribe",
+            "email-address",
+        ):
+            self.assertIn(expected, rules)
+        for f in result.findings:
+            self.assertTrue(f.message and f.fix)
+        self.assertEqual(result.scores["direct"], 0)
+
+    def test_a_discount_is_a_warning_after_the_first_touch(self):
+        body = "We spoke {{ last_contact }} about {{ treatment }}. We now have a discount for returning patients. Either way is fine. Interested?"
+        first = lint(Message("sms", body + " {{ practice_name }}. Reply STOP to opt out."))
+        later = lint(Message("sms", body, first_touch=False))
+        self.assertIn(("discount", "fail"), [(f.rule, f.level) for f in first.findings])
+        self.assertEqual(later.verdict, "warn")
+
+
+class LintCommand(SimpleTestCase):
+    def run_lint(self, text: str, *args: str) -> tuple[int, str]:
+        path = Path(self.tmp) / "message.txt"
+        path.write_text(text, encoding="utf-8")
+        out = StringIO()
+        try:
+            call_command("lint", str(path), *args, stdout=out)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        return code, out.getvalue()
+
+    def setUp(self):
+        import tempfile
+
+        self.tmp = tempfile.mkdtemp()
+
+    def test_exit_codes_and_json(self):
+        good = "Subject: Checking in\n" + SEED_EXAMPLE + EMAIL_FOOTER["en"]
+        code, out = self.run_lint(good)
+        self.assertEqual(code, 0)
+        self.assertIn("PASS", out)
+        code, out = self.run_lint(SEED_EXAMPLE, "--channel", "sms", "--json")
+        data = json.loads(out)
+        self.assertEqual((code, data["verdict"]), (2, "fail"))  # a first text must identify
+        self.assertIn("sms-opt-out", [f["rule"] for f in data["findings"]])
+        code, out = self.run_lint(
+            SEED_EXAMPLE.replace("Either way, just wanted to follow up. ", ""),
+            "--channel",
+            "sms",
+            "--follow-up",
+            "--json",
+        )
+        self.assertEqual((code, json.loads(out)["verdict"]), (2, "fail"))
+        warn = (
+            "Hi {{ first_name }}, about {{ treatment }}: what would help most? Either way is fine."
+        )
+        code, out = self.run_lint(warn, "--channel", "sms", "--follow-up")
+        self.assertEqual(code, 1)
+        self.assertIn("open-question", out)
+
+    def test_spanish_is_recognised(self):
+        text = "Hola {{ first_name }}, hablamos {{ last_contact }} sobre {{ treatment }}. ¿Sigue interesado? Si no, está bien."
+        code, out = self.run_lint(text, "--channel", "sms", "--follow-up", "--json")
+        data = json.loads(out)
+        self.assertEqual((code, data["language"], data["verdict"]), (0, "es", "pass"))
+
+    def test_unreadable_file(self):
+        from django.core.management import CommandError
+
+        with self.assertRaises(CommandError) as caught:
+            call_command("lint", "/nonexistent/file.txt")
+        self.assertEqual(caught.exception.returncode, 2)
