@@ -88,7 +88,10 @@ class Rules(SimpleTestCase):
         self.assertEqual(result.scores["direct"], 0)
 
     def test_a_discount_is_a_warning_after_the_first_touch(self):
-        body = "We spoke {{ last_contact }} about {{ treatment }}. We now have a discount for returning patients. Either way is fine. Interested?"
+        body = (
+            "We spoke {{ last_contact }} about {{ treatment }}. We now have a discount for "
+            "returning patients. Either way is fine. Interested?"
+        )
         first = lint(Message("sms", body + " {{ practice_name }}. Reply STOP to opt out."))
         later = lint(Message("sms", body, first_touch=False))
         self.assertIn(("discount", "fail"), [(f.rule, f.level) for f in first.findings])
@@ -137,7 +140,10 @@ class LintCommand(SimpleTestCase):
         self.assertIn("open-question", out)
 
     def test_spanish_is_recognised(self):
-        text = "Hola {{ first_name }}, hablamos {{ last_contact }} sobre {{ treatment }}. ¿Sigue interesado? Si no, está bien."
+        text = (
+            "Hola {{ first_name }}, hablamos {{ last_contact }} sobre {{ treatment }}. "
+            "¿Sigue interesado? Si no, está bien."
+        )
         code, out = self.run_lint(text, "--channel", "sms", "--follow-up", "--json")
         data = json.loads(out)
         self.assertEqual((code, data["language"], data["verdict"]), (0, "es", "pass"))
