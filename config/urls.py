@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from reactivate.messaging.unsubscribe import unsubscribe
 from reactivate.tenancy import views as tenancy_views
 
 practice_urls = [
@@ -9,6 +10,7 @@ practice_urls = [
     path("", include("reactivate.leads.urls")),
     path("", include("reactivate.leads.imports.urls")),
     path("", include("reactivate.segments.urls")),
+    path("", include("reactivate.messaging.urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +19,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", include(practice_urls)),
+    path("u/<str:token>/", unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),
 ]

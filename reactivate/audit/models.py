@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     SEGMENT_SAVED = "segment.saved", "Saved a segment"
     SEGMENT_DELETED = "segment.deleted", "Deleted a segment"
     ASSESSMENT_EXPORTED = "assessment.exported", "Exported the assessment"
+    TEMPLATE_SAVED = "template.saved", "Saved a message template"
 
 
 class AuditEvent(models.Model):

@@ -32,3 +32,10 @@ class StatusForm(forms.Form):
         label="Why (kept on the timeline)",
         widget=forms.TextInput(attrs={"placeholder": "Why? (kept on the timeline)"}),
     )
+
+
+class LanguageForm(forms.Form):
+    # The languages messages are written in (messaging.models.Language).
+    preferred_language = forms.ChoiceField(
+        choices=[("en", "English"), ("es", "Spanish")], label="Messages in"
+    )

@@ -129,3 +129,29 @@ def _status_interaction(
         obj=lead,
         detail={"status": [old, lead.status]},
     )
+
+
+def lead_set_language(*, lead: Lead, actor: AbstractBaseUser, language: str) -> Lead:
+    """The language this lead's messages are written in."""
+    if lead.preferred_language == language:
+        return lead
+    with transaction.atomic():
+        old = lead.preferred_language
+        lead.preferred_language = language
+        lead.save(update_fields=["preferred_language", "updated_at"])
+        Interaction.objects.create(
+            practice_id=lead.practice_id,
+            lead=lead,
+            kind=InteractionKind.NOTE,
+            actor=actor,
+            summary=f"Messages language: {old} → {language}",
+            occurred_at=timezone.now(),
+        )
+        audit_record(
+            practice=lead.practice,
+            actor=actor,
+            action=AuditAction.LEAD_CHANGED,
+            obj=lead,
+            detail={"preferred_language": [old, language]},
+        )
+    return lead

@@ -7,4 +7,5 @@ urlpatterns = [
     path("leads/<int:lead_id>/", views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
     path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
+    path("leads/<int:lead_id>/language/", views.lead_language, name="lead_language"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.leads.choices import LeadStatus
-from reactivate.leads.forms import LeadFilterForm, NoteForm, StatusForm
+from reactivate.leads.forms import LanguageForm, LeadFilterForm, NoteForm, StatusForm
 from reactivate.leads.models import Interaction
 from reactivate.leads.selectors import (
     lead_get,
@@ -17,7 +17,7 @@ from reactivate.leads.selectors import (
     lead_suppressed_values,
     lead_treatments,
 )
-from reactivate.leads.services import lead_add_note, lead_set_status
+from reactivate.leads.services import lead_add_note, lead_set_language, lead_set_status
 from reactivate.tenancy.access import practice_view
 
 
@@ -65,6 +65,7 @@ def _detail_context(request: HttpRequest, lead) -> dict:
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": lead.status}),
+        "language_form": LanguageForm(initial={"preferred_language": lead.preferred_language}),
     }
 
 
@@ -79,6 +80,18 @@ def lead_note(request: HttpRequest, lead_id: int) -> HttpResponse:
     if request.htmx:
         context = _detail_context(request, lead) | {"note_form": form}
         return render(request, "leads/_timeline.html", context)
+    return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)
+
+
+@require_POST
+@practice_view(edit=True)
+def lead_language(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        lead_set_language(
+            lead=lead, actor=request.user, language=form.cleaned_data["preferred_language"]
+        )
     return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)
 
 

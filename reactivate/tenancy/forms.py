@@ -8,6 +8,13 @@ from reactivate.tenancy.models import Practice
 
 
 class PracticeSettingsForm(forms.ModelForm):
+    booking_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Booking link",
+        help_text="Where a lead can book a visit; {{ booking_link }} in messages.",
+    )
+
     class Meta:
         model = Practice
         fields = [
