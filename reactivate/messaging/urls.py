@@ -9,5 +9,6 @@ urlpatterns = [
     path("messages/lint/", views.message_lint, name="message_lint"),
     path("messages/<int:template_id>/", views.message_edit, name="message_edit"),
     path("messages/<int:template_id>/copy/", views.message_copy, name="message_copy"),
+    path("messages/<int:template_id>/share/", views.message_share, name="message_share"),
     path("messages/<int:template_id>/preview/", views.message_preview, name="message_preview"),
 ]

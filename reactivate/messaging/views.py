@@ -153,6 +153,43 @@ def message_lint(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @practice_view(edit=True)
+def message_share(request: HttpRequest, template_id: int) -> HttpResponse:
+    """An agency operator puts a practice's message into the agency's shared library."""
+    if request.access.role != Role.AGENCY_OPERATOR:
+        return HttpResponse("Only the agency's operators add to its shared library.", status=403)
+    source = _template(request, template_id)
+    version = source.current
+    with transaction.atomic():
+        shared, created = MessageTemplate.objects.get_or_create(
+            agency_id=request.practice.agency_id,
+            name=source.name,
+            language=source.language,
+            defaults={
+                "channel": source.channel,
+                "dormancy_reason": source.dormancy_reason,
+                "step": source.step,
+                "first_touch": source.first_touch,
+            },
+        )
+        if version and (
+            created
+            or (shared.current.subject, shared.current.body, shared.current.voicemail)
+            != (version.subject, version.body, version.voicemail)
+        ):
+            template_save_version(
+                template=shared,
+                subject=version.subject,
+                body=version.body,
+                voicemail=version.voicemail,
+                actor=request.user,
+                practice=request.practice,
+            )
+    messages.success(request, f"“{shared.name}” is in the agency library for every practice.")
+    return redirect("message_edit", slug=request.practice.slug, template_id=shared.pk)
+
+
+@require_POST
+@practice_view(edit=True)
 def message_copy(request: HttpRequest, template_id: int) -> HttpResponse:
     """Copy a message (usually from the agency library) into this practice to edit it."""
     source = _template(request, template_id)

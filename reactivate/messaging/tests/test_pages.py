@@ -108,6 +108,21 @@ class TemplatePages(BaseTestCase):
         mine = MessageTemplate.objects.get(practice=self.north, name="Agency check-in")
         self.assertRedirects(copy, reverse("message_edit", args=["north", mine.pk]))
 
+    def test_an_agency_operator_shares_a_message_with_every_practice(self):
+        self.client.post(reverse("message_new", args=["north"]), EMAIL)
+        template = MessageTemplate.objects.get(practice=self.north, name="Check-in")
+        refused = self.client.post(reverse("message_share", args=["north", template.pk]))
+        self.assertEqual(refused.status_code, 403)
+        self.client.login(username="ada", password=PASSWORD)
+        self.client.post(reverse("message_share", args=["north", template.pk]))
+        shared = MessageTemplate.objects.get(agency=self.agency, name="Check-in")
+        self.assertEqual(shared.current.body, template.current.body)
+        self.client.login(username="sam", password=PASSWORD)
+        self.assertContains(self.client.get(reverse("message_index", args=["south"])), "Check-in")
+        self.assertEqual(
+            self.client.get(reverse("message_edit", args=["south", template.pk])).status_code, 404
+        )
+
     def test_a_viewer_cannot_save(self):
         self.client.login(username="vic", password=PASSWORD)
         response = self.client.post(reverse("message_new", args=["north"]), EMAIL)
