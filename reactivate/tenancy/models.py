@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -55,6 +55,27 @@ class Practice(models.Model):
     phi_safe = models.BooleanField(
         default=False,
         help_text="Keep treatment names out of texts and emails ('your consultation' instead).",
+    )
+    # The practice's own sending window, inside the legal quiet hours (leads/consent.py).
+    send_days = models.CharField(
+        max_length=20,
+        default="0,1,2,3,4",
+        validators=[
+            RegexValidator(r"^[0-6](,[0-6])*$", "Days as 0-6 (Monday is 0), comma-separated")
+        ],
+        help_text="Days automated messages may go out: 0 is Monday … 6 is Sunday.",
+    )
+    send_from_hour = models.PositiveSmallIntegerField(
+        default=9, validators=[MaxValueValidator(23)], help_text="Local hour sending starts."
+    )
+    send_until_hour = models.PositiveSmallIntegerField(
+        default=19, validators=[MaxValueValidator(24)], help_text="Local hour sending stops."
+    )
+    max_touches_per_day = models.PositiveSmallIntegerField(
+        default=1, help_text="Per lead, across all campaigns and channels."
+    )
+    max_touches_per_week = models.PositiveSmallIntegerField(
+        default=3, help_text="Per lead, across all campaigns and channels."
     )
     # Seed: first attempt 3-6 months after a lead stalls, then at 6-12 months, then yearly.
     first_attempt_months = models.PositiveSmallIntegerField(
