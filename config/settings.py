@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "reactivate.leads.imports",
     "reactivate.segments",
     "reactivate.messaging",
+    "reactivate.channels",
+    "reactivate.campaigns",
 ]
 
 MIDDLEWARE = [

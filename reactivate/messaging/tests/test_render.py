@@ -92,7 +92,7 @@ class LeadDataIsInert(BaseTestCase):
         self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
 
     def test_control_characters_and_line_breaks_are_flattened(self):
-        lead = make_lead(self.north, "Ana\n\nClick https://evil.test\x00", "Ruiz")
+        lead = make_lead(self.north, "Ana\n\nClick https://evil.test\x07", "Ruiz")
         out = render("Hi {{ first_name }},", lead_context(lead, now=NOW))
         self.assertEqual(out.text, "Hi Ana Click https://evil.test,")
 

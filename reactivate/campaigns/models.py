@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reactivate.leads.choices import Channel
+from reactivate.leads.models import Lead
+from reactivate.messaging.models import MessageTemplate
+from reactivate.segments.models import Segment
+from reactivate.tenancy.models import Practice
+
+
+class Sequence(models.Model):
+    """The touches of a reactivation programme, in order."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="sequences")
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="sequence_name_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Step(models.Model):
+    sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
+    wait_days = models.PositiveSmallIntegerField(
+        default=0, help_text="Days after the previous step (the first: after enrolment)."
+    )
+    min_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Only leads worth at least this much get this step (letters, for example).",
+    )
+    closing = models.BooleanField(default=False, help_text="The 'closing your file' message.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sequence", "position"], name="step_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.get_channel_display()}"
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PILOT = "pilot", "Pilot"
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Completed"
+
+
+class Campaign(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=120)
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="campaigns")
+    sequence = models.ForeignKey(Sequence, on_delete=models.PROTECT, related_name="campaigns")
+    pilot_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Enrol only this many first (seed, Phase 4)."
+    )
+    holdout_percent = models.PositiveSmallIntegerField(
+        default=10, help_text="Share of the audience never contacted, to measure the lift."
+    )
+    seed = models.PositiveIntegerField(default=0, help_text="Makes the holdout draw repeatable.")
+    status = models.CharField(
+        max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    launched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="campaign_name_per_practice")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.status in (CampaignStatus.PILOT, CampaignStatus.RUNNING)
+
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", "In sequence"
+    HOLDOUT = "holdout", "Holdout (never contacted)"
+    STOPPED = "stopped", "Stopped"
+    FINISHED = "finished", "Finished"
+    WAITING = "waiting", "Waiting for a person"
+
+
+class Enrollment(models.Model):
+    """One lead in one campaign; the engine's whole state is here (DESIGN: our own tables)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="enrollments")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="enrollments")
+    status = models.CharField(
+        max_length=10, choices=EnrollmentStatus.choices, default=EnrollmentStatus.ACTIVE
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="The next step to take.")
+    next_action_at = models.DateTimeField(null=True, blank=True)
+    last_decision = models.CharField(max_length=300, blank=True)
+    stop_reason = models.CharField(max_length=200, blank=True)
+    claimed_by = models.CharField(max_length=60, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "lead"], name="enrolled_once")]
+        indexes = [models.Index(fields=["status", "next_action_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.lead} in {self.campaign}"

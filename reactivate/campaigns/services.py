@@ -1,0 +1,231 @@
+"""Campaigns: built from a sequence and a segment, piloted, scaled, paused, reported."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from reactivate.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    Enrollment,
+    EnrollmentStatus,
+    Sequence,
+    Step,
+)
+from reactivate.channels.models import OutboundMessage
+from reactivate.messaging.models import MessageTemplate
+from reactivate.messaging.playbooks import STEPS
+from reactivate.messaging.services import install_starter_playbooks
+from reactivate.segments.cadence import eligible_q
+from reactivate.segments.definitions import segment_leads
+from reactivate.segments.models import Segment
+from reactivate.tenancy.models import Practice
+
+# Letters cost money to print and post: the starter sequence sends them above this value.
+HIGH_VALUE = Decimal("5000")
+
+
+class CampaignError(Exception):
+    pass
+
+
+def starter_sequence(practice: Practice, actor: AbstractBaseUser | None = None) -> Sequence:
+    """The starter playbook as a sequence (installing its messages if they are missing)."""
+    install_starter_playbooks(practice=practice, actor=actor)
+    sequence, created = Sequence.objects.get_or_create(practice=practice, name="Starter playbook")
+    if created:
+        previous = 0
+        for position, step in enumerate(STEPS):
+            template = MessageTemplate.objects.get(
+                practice=practice, step=step.key, language="en", dormancy_reason=""
+            )
+            Step.objects.create(
+                sequence=sequence,
+                position=position,
+                channel=step.channel,
+                template=template,
+                wait_days=step.day - previous,
+                min_value=HIGH_VALUE if step.high_value_only else None,
+                closing=step.key == "email-final",
+            )
+            previous = step.day
+    return sequence
+
+
+def campaign_create(
+    *,
+    practice: Practice,
+    name: str,
+    segment: Segment,
+    sequence: Sequence,
+    pilot_size: int | None = None,
+    holdout_percent: int = 10,
+    actor: AbstractBaseUser | None = None,
+) -> Campaign:
+    if segment.practice_id != practice.pk or sequence.practice_id != practice.pk:
+        raise CampaignError("The segment and the sequence must be this practice's own.")
+    if not 0 <= holdout_percent <= 50:
+        raise CampaignError("The holdout is a share between 0 and 50 percent.")
+    return Campaign.objects.create(
+        practice=practice,
+        name=name,
+        segment=segment,
+        sequence=sequence,
+        pilot_size=pilot_size,
+        holdout_percent=holdout_percent,
+        seed=int.from_bytes(hashlib.sha256(name.encode()).digest()[:3], "big"),
+        created_by=actor,
+    )
+
+
+def _draw(seed: int, lead_id: int) -> str:
+    return hashlib.sha256(f"{seed}:{lead_id}".encode()).hexdigest()
+
+
+def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int, int]:
+    """Enrol the segment's eligible leads not yet in this or another live campaign.
+
+    The holdout is drawn from the same audience, in a repeatable order from the campaign's
+    seed, and recorded per lead; holdout leads are never contacted. Returns (enrolled, held out).
+    """
+    practice = campaign.practice
+    taken = set(
+        Enrollment.objects.filter(
+            practice=practice,
+            status__in=[
+                EnrollmentStatus.ACTIVE,
+                EnrollmentStatus.WAITING,
+                EnrollmentStatus.HOLDOUT,
+            ],
+        ).values_list("lead_id", flat=True)
+    ) | set(Enrollment.objects.filter(campaign=campaign).values_list("lead_id", flat=True))
+    audience = [
+        lead_id
+        for lead_id in segment_leads(practice, campaign.segment.definition, now)
+        .filter(eligible_q(practice, now))
+        .values_list("pk", flat=True)
+        if lead_id not in taken
+    ]
+    # Best-to-call order comes from segment_leads; the holdout is every n-th by the draw.
+    ordered = sorted(audience, key=lambda i: _draw(campaign.seed, i))
+    holdout = ordered[: round(len(ordered) * campaign.holdout_percent / 100)]
+    held = set(holdout)
+    contacted = [i for i in audience if i not in held]
+    if limit is not None:
+        # A pilot: the best leads to call, with a holdout of the same share beside them.
+        contacted = contacted[:limit]
+        holdout = holdout[: round(limit * campaign.holdout_percent / 100)]
+    rows = [
+        Enrollment(
+            practice=practice,
+            campaign=campaign,
+            lead_id=lead_id,
+            status=EnrollmentStatus.ACTIVE,
+            next_action_at=now,
+            enrolled_at=now,
+        )
+        for lead_id in contacted
+    ] + [
+        Enrollment(
+            practice=practice,
+            campaign=campaign,
+            lead_id=lead_id,
+            status=EnrollmentStatus.HOLDOUT,
+            enrolled_at=now,
+            last_decision="held out to measure the lift; never contacted",
+        )
+        for lead_id in holdout
+    ]
+    Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(contacted), len(holdout)
+
+
+def campaign_launch(campaign: Campaign, now: datetime | None = None) -> tuple[int, int]:
+    """Start the pilot (or the whole segment when there is no pilot size)."""
+    now = now or timezone.now()
+    if campaign.status != CampaignStatus.DRAFT:
+        raise CampaignError(f"The campaign is {campaign.get_status_display().lower()} already.")
+    with transaction.atomic():
+        counts = enroll(campaign, limit=campaign.pilot_size, now=now)
+        campaign.status = CampaignStatus.PILOT if campaign.pilot_size else CampaignStatus.RUNNING
+        campaign.launched_at = now
+        campaign.save(update_fields=["status", "launched_at"])
+    return counts
+
+
+def campaign_scale(campaign: Campaign, now: datetime | None = None) -> tuple[int, int]:
+    """From pilot to the rest of the segment, in one action."""
+    now = now or timezone.now()
+    if campaign.status not in (CampaignStatus.PILOT, CampaignStatus.PAUSED):
+        raise CampaignError("Only a pilot (or a paused pilot) can be scaled.")
+    with transaction.atomic():
+        counts = enroll(campaign, limit=None, now=now)
+        campaign.status = CampaignStatus.RUNNING
+        campaign.save(update_fields=["status"])
+    return counts
+
+
+def campaign_pause(campaign: Campaign) -> None:
+    if not campaign.active:
+        raise CampaignError("Only a running campaign or pilot can be paused.")
+    campaign.status = CampaignStatus.PAUSED
+    campaign.save(update_fields=["status"])
+
+
+def campaign_resume(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.PAUSED:
+        raise CampaignError("Only a paused campaign can be resumed.")
+    piloting = campaign.pilot_size and campaign.enrollments.count() <= campaign.pilot_size * 2
+    campaign.status = CampaignStatus.PILOT if piloting else CampaignStatus.RUNNING
+    campaign.save(update_fields=["status"])
+
+
+def campaign_report(campaign: Campaign) -> dict:
+    by_status = dict(campaign.enrollments.values_list("status").annotate(n=Count("id")).order_by())
+    sent = OutboundMessage.objects.filter(
+        idempotency_key__startswith="enrollment-", lead__enrollments__campaign=campaign
+    )
+    by_channel = dict(
+        sent.filter(status="sent").values_list("channel").annotate(n=Count("id")).order_by()
+    )
+    return {
+        "campaign": campaign.name,
+        "status": campaign.status,
+        "enrolled": sum(by_status.values()),
+        "by_status": by_status,
+        "sent_by_channel": by_channel,
+        "uncertain": sent.filter(status="uncertain").count(),
+    }
+
+
+def simulate_reply(message: OutboundMessage, text: str, *, actor: AbstractBaseUser | None) -> None:
+    """Play the lead in the sandbox: a reply is stored and stops every automated step."""
+    from reactivate.campaigns.engine import stop_for_lead
+    from reactivate.leads.choices import InteractionKind, LeadStatus
+    from reactivate.leads.models import Interaction, Lead
+
+    now = timezone.now()
+    with transaction.atomic():
+        Interaction.objects.create(
+            practice_id=message.practice_id,
+            lead_id=message.lead_id,
+            kind=InteractionKind.MESSAGE_IN,
+            channel=message.channel,
+            actor=actor,
+            actor_label="sandbox reply",
+            summary=text[:300],
+            body=text,
+            data={"in_reply_to": message.pk},
+            occurred_at=now,
+        )
+        Lead.objects.filter(
+            pk=message.lead_id, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]
+        ).update(status=LeadStatus.RESPONDED)
+        stop_for_lead(message.lead, "the lead replied")

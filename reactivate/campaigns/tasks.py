@@ -1,0 +1,17 @@
+"""The scheduler: every minute, due enrolments are claimed and acted on, in batches."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from reactivate.campaigns.engine import BATCH, run_due
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("campaign-scheduler")
+def send_due_steps() -> None:
+    # Claims are compare-and-swap, so several workers could share this; the lock only
+    # keeps one periodic run per worker pool from overlapping itself.
+    while run_due(limit=BATCH).claimed == BATCH:
+        pass

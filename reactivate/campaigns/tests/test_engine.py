@@ -1,0 +1,266 @@
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from unittest import mock, skipUnless
+
+from django.db import connection
+from django.test import TransactionTestCase
+
+from reactivate.campaigns.engine import StepSpec, decide_next, run_due
+from reactivate.campaigns.models import Campaign, CampaignStatus, Enrollment, EnrollmentStatus
+from reactivate.campaigns.services import (
+    campaign_create,
+    campaign_launch,
+    campaign_pause,
+    campaign_scale,
+    simulate_reply,
+    starter_sequence,
+)
+from reactivate.channels.base import SendResult
+from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LeadStatus, LineType
+from reactivate.leads.consent import Decision
+from reactivate.leads.models import Consent, ContactPoint, Lead
+from reactivate.segments.models import Segment
+from reactivate.tenancy.models import Agency, Practice
+from reactivate.testing import BaseTestCase, make_lead
+
+# Tuesday 2 June 2026, 10:00 in Chicago: inside every window.
+MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
+STALLED = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def sms_ready(lead: Lead) -> None:
+    phone = lead.contact_points.get(kind=ContactKind.PHONE)
+    phone.line_type = LineType.MOBILE
+    phone.timezone = "America/Chicago"
+    phone.save()
+    Consent.objects.create(
+        practice=lead.practice,
+        contact_point=phone,
+        channel=Channel.SMS,
+        status=ConsentStatus.GRANTED,
+        recorded_at=STALLED,
+    )
+
+
+class DecideNext(BaseTestCase):
+    steps = [
+        StepSpec("email", 0, None, False),
+        StepSpec("letter", 5, Decimal("5000"), False),
+        StepSpec("email", 5, None, True),
+    ]
+
+    def decide(self, **kw):
+        args = dict(
+            position=0, steps=self.steps, lead_status="in_sequence", lead_value=Decimal("100"),
+            replied=False, gate=Decision(True, "ok", "Allowed."),
+        )  # fmt: skip
+        return decide_next(**(args | kw))
+
+    def test_each_outcome(self):
+        self.assertEqual(self.decide().kind, "send")
+        self.assertEqual(self.decide(replied=True).kind, "stop")
+        self.assertEqual(self.decide(lead_status="scheduled").kind, "stop")
+        self.assertEqual(self.decide(position=1).kind, "skip")  # letters for $5,000+ only
+        self.assertEqual(self.decide(position=1, lead_value=Decimal("9000")).kind, "send")
+        self.assertEqual(self.decide(position=3).kind, "finish")
+        later = MORNING + timedelta(hours=3)
+        waiting = self.decide(gate=Decision(False, "hours", "Too early.", later))
+        self.assertEqual((waiting.kind, waiting.at), ("wait", later))
+        self.assertEqual(
+            self.decide(gate=Decision(False, "no_contact_point", "None.")).kind, "skip"
+        )
+
+
+class CampaignRun(BaseTestCase):
+    def setUp(self):
+        self.leads = []
+        for i in range(10):
+            lead = make_lead(
+                self.north,
+                f"Lead{i}",
+                "Test",
+                email=f"lead{i}@example.com",
+                phone=f"+1312555{1000 + i}",
+                estimated_value=Decimal("8000" if i % 2 else "2000"),
+                treatment="Implants",
+                last_contact_at=STALLED,
+            )
+            sms_ready(lead)
+            if i % 2:
+                ContactPoint.objects.create(
+                    practice=self.north,
+                    lead=lead,
+                    kind=ContactKind.ADDRESS,
+                    value=f"{i} Lake St, Chicago, IL 60601",
+                    validity="valid",
+                )
+            self.leads.append(lead)
+        self.segment = Segment.objects.create(
+            practice=self.north, name="Stalled", definition={"statuses": ["stalled"]}
+        )
+        self.campaign = campaign_create(
+            practice=self.north,
+            name="Spring",
+            segment=self.segment,
+            sequence=starter_sequence(self.north),
+            holdout_percent=20,
+        )
+
+    def run_days(self, days: int) -> None:
+        for day in range(days + 1):
+            run_due(MORNING + timedelta(days=day))
+
+    def test_the_whole_sequence_once_then_back_to_the_pool(self):
+        enrolled, held = campaign_launch(self.campaign, MORNING)
+        # Ten eligible leads (Maria's last contact comes after this clock): 20% held out.
+        self.assertEqual((enrolled, held), (8, 2))
+        holdout = set(
+            Enrollment.objects.filter(status=EnrollmentStatus.HOLDOUT).values_list(
+                "lead_id", flat=True
+            )
+        )
+        self.run_days(40)
+        self.assertFalse(OutboundMessage.objects.filter(lead_id__in=holdout).exists())
+        for lead in self.leads:
+            if lead.pk in holdout:
+                continue
+            sent = list(
+                OutboundMessage.objects.filter(lead=lead)
+                .order_by("created_at", "id")
+                .values_list("channel", flat=True)
+            )
+            high_value = lead.estimated_value >= 5000
+            expected = (
+                ["email", "sms", "call", "email", "sms"]
+                + (["letter"] if high_value else [])
+                + ["email"]
+            )
+            self.assertEqual(sent, expected, lead.first_name)
+            lead.refresh_from_db()
+            self.assertEqual((lead.status, lead.cycle_count), (LeadStatus.STALLED, 1))
+            self.assertIsNotNone(lead.next_eligible_at)
+        keys = list(OutboundMessage.objects.values_list("idempotency_key", flat=True))
+        self.assertEqual(len(keys), len(set(keys)))
+
+    def test_a_reply_stops_every_automated_step(self):
+        campaign_launch(self.campaign, MORNING)
+        run_due(MORNING)
+        first = OutboundMessage.objects.filter(status=OutboundStatus.SENT).first()
+        simulate_reply(first, "Yes, still interested. Can you call me?", actor=None)
+        before = OutboundMessage.objects.filter(lead=first.lead).count()
+        self.run_days(40)
+        self.assertEqual(OutboundMessage.objects.filter(lead=first.lead).count(), before)
+        enrollment = Enrollment.objects.get(lead=first.lead)
+        self.assertEqual(
+            (enrollment.status, enrollment.stop_reason), ("stopped", "the lead replied")
+        )
+
+    def test_outside_hours_waits_for_the_window(self):
+        campaign_launch(self.campaign, MORNING)
+        early = datetime(2026, 6, 4, 12, 0, tzinfo=UTC)  # Thursday 07:00 in Chicago
+        run_due(MORNING)  # the emails go at 10:00
+        for enrollment in Enrollment.objects.filter(status="active"):
+            enrollment.next_action_at = early
+            enrollment.save()
+        report = run_due(early)
+        self.assertEqual(report.sent, 0)
+        self.assertEqual(report.waiting, report.claimed)
+        nine = datetime(2026, 6, 4, 14, 0, tzinfo=UTC)
+        self.assertEqual(
+            set(
+                Enrollment.objects.filter(status="active").values_list("next_action_at", flat=True)
+            ),
+            {nine},
+        )
+
+    def test_a_message_is_never_sent_twice(self):
+        campaign_launch(self.campaign, MORNING)
+        run_due(MORNING)
+        sent = OutboundMessage.objects.count()
+        # A worker that sent and died before moving the enrolment on: the step comes round again.
+        Enrollment.objects.filter(status="active").update(position=0, next_action_at=MORNING)
+        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send") as send:
+            run_due(MORNING + timedelta(minutes=1))
+        send.assert_not_called()
+        self.assertEqual(OutboundMessage.objects.count(), sent)
+
+    def test_a_worker_dying_mid_send_leaves_it_uncertain(self):
+        campaign_launch(self.campaign, MORNING)
+
+        def die(self, outbound):
+            raise SystemExit("killed")
+
+        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die):
+            with self.assertRaises(SystemExit):
+                run_due(MORNING)
+        dying = OutboundMessage.objects.get(status=OutboundStatus.SENDING)
+        later = MORNING + timedelta(minutes=10)
+        Enrollment.objects.update(claimed_until=None)
+        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send") as send:
+            run_due(later)
+            sent_again = [c.args[0].pk for c in send.call_args_list]
+        dying.refresh_from_db()
+        self.assertEqual(dying.status, OutboundStatus.UNCERTAIN)
+        self.assertNotIn(dying.pk, sent_again)
+        stuck = Enrollment.objects.get(lead=dying.lead)
+        self.assertEqual(stuck.status, EnrollmentStatus.WAITING)
+
+    def test_pause_stops_sends_and_pilot_scales(self):
+        self.campaign.pilot_size = 3
+        self.campaign.save()
+        enrolled, _ = campaign_launch(self.campaign, MORNING)
+        self.assertEqual(enrolled, 3)
+        self.assertEqual(self.campaign.status, CampaignStatus.PILOT)
+        campaign_pause(self.campaign)
+        self.assertEqual(run_due(MORNING).claimed, 0)
+        enrolled, _ = campaign_scale(self.campaign, MORNING)
+        self.assertEqual(self.campaign.status, CampaignStatus.RUNNING)
+        self.assertGreater(enrolled, 0)
+        self.assertEqual(run_due(MORNING).sent, Enrollment.objects.filter(status="active").count())
+
+
+@skipUnless(connection.vendor == "postgresql", "concurrent workers need PostgreSQL")
+class TwoWorkersOnPostgres(TransactionTestCase):
+    def test_no_double_send(self):
+        agency = Agency.objects.create(name="A", slug="a")
+        practice = Practice.objects.create(
+            agency=agency, slug="p", name="P", timezone="America/Chicago"
+        )
+        for i in range(120):
+            lead = Lead.objects.create(
+                practice=practice, first_name=f"L{i}", last_contact_at=STALLED
+            )
+            ContactPoint.objects.create(
+                practice=practice, lead=lead, kind=ContactKind.EMAIL, value=f"l{i}@example.com"
+            )
+        segment = Segment.objects.create(practice=practice, name="All", definition={})
+        campaign = campaign_create(
+            practice=practice, name="C", segment=segment, sequence=starter_sequence(practice),
+            holdout_percent=0,
+        )  # fmt: skip
+        campaign_launch(campaign, MORNING)
+        calls, lock = [], threading.Lock()
+
+        def send(self, outbound):
+            with lock:
+                calls.append(outbound.pk)
+            return SendResult("sandbox", f"s-{outbound.pk}")
+
+        def worker(name):
+            try:
+                while run_due(MORNING, limit=7, worker=name).claimed:
+                    pass
+            finally:
+                connection.close()
+
+        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", send):
+            threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        self.assertEqual(len(calls), 120)
+        self.assertEqual(len(set(calls)), 120)
+        self.assertEqual(OutboundMessage.objects.filter(status="sent").count(), 120)

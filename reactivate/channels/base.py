@@ -1,0 +1,30 @@
+"""The channel interface the engine sends through: ``send(outbound) -> SendResult``.
+
+An adapter raises ``DeliveryError(permanent=True)`` when retrying cannot help (unknown user,
+landline for a text) and ``permanent=False`` when it may (provider down, rate limited).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from reactivate.channels.models import OutboundMessage
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider: str
+    provider_id: str
+
+
+class DeliveryError(Exception):
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class ChannelAdapter(Protocol):
+    name: str
+
+    def send(self, outbound: OutboundMessage) -> SendResult: ...

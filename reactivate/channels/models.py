@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db import models
+
+from reactivate.leads.choices import Channel
+from reactivate.leads.models import Lead
+from reactivate.tenancy.models import Practice
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    # The worker died between "sending" and the provider's answer: a person decides whether
+    # it went out. Never re-sent automatically (DESIGN rule 5).
+    UNCERTAIN = "uncertain", "Uncertain"
+
+
+class OutboundMessage(models.Model):
+    """One message to one lead, at most once: the idempotency key is unique."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="outbound")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    source = models.CharField(
+        max_length=40, blank=True, db_index=True, help_text="What sent it, e.g. campaign-12."
+    )
+    to_value = models.CharField(max_length=320)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED
+    )
+    provider = models.CharField(max_length=30, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sending_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["practice", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.to_value} ({self.status})"
