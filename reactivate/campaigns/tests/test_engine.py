@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from reactivate.campaigns.engine import StepSpec, decide_next, run_due
-from reactivate.campaigns.models import Campaign, CampaignStatus, Enrollment, EnrollmentStatus
+from reactivate.campaigns.models import CampaignStatus, Enrollment, EnrollmentStatus
 from reactivate.campaigns.services import (
     campaign_create,
     campaign_launch,
@@ -192,9 +192,11 @@ class CampaignRun(BaseTestCase):
         def die(self, outbound):
             raise SystemExit("killed")
 
-        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die):
-            with self.assertRaises(SystemExit):
-                run_due(MORNING)
+        with (
+            mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
+            self.assertRaises(SystemExit),
+        ):
+            run_due(MORNING)
         dying = OutboundMessage.objects.get(status=OutboundStatus.SENDING)
         later = MORNING + timedelta(minutes=10)
         Enrollment.objects.update(claimed_until=None)
