@@ -11,6 +11,7 @@ practice_urls = [
     path("", include("reactivate.leads.imports.urls")),
     path("", include("reactivate.segments.urls")),
     path("", include("reactivate.messaging.urls")),
+    path("", include("reactivate.campaigns.urls")),
 ]
 
 urlpatterns = [

@@ -61,6 +61,7 @@ def _detail_context(request: HttpRequest, lead) -> dict:
     return {
         "lead": lead,
         "score": explain_lead(lead),
+        "enrollments": lead.enrollments.select_related("campaign").order_by("-enrolled_at")[:10],
         "points": points,
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
         "note_form": NoteForm(),

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from reactivate.campaigns.models import Campaign
+from reactivate.campaigns.services import (
+    CampaignError,
+    campaign_create,
+    campaign_launch,
+    campaign_pause,
+    campaign_report,
+    campaign_resume,
+    campaign_scale,
+    simulate_reply,
+    starter_sequence,
+)
+from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.segments.models import Segment
+from reactivate.tenancy.access import practice_view
+
+OUTBOX_ROWS = 100
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none())
+    pilot_size = forms.IntegerField(
+        min_value=1, required=False, help_text="Blank: the whole segment."
+    )
+    holdout_percent = forms.IntegerField(min_value=0, max_value=50, initial=10)
+
+    def __init__(self, *args, practice, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.filter(practice=practice)
+
+
+@practice_view(edit=True)
+def campaign_index(request: HttpRequest) -> HttpResponse:
+    practice = request.practice
+    form = CampaignForm(request.POST or None, practice=practice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign_create(
+                practice=practice,
+                name=data["name"],
+                segment=data["segment"],
+                sequence=starter_sequence(practice, request.user),
+                pilot_size=data["pilot_size"],
+                holdout_percent=data["holdout_percent"],
+                actor=request.user,
+            )
+        except IntegrityError:
+            form.add_error("name", "There is already a campaign with this name.")
+        except CampaignError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("campaign_index", slug=practice.slug)
+    campaigns = [
+        (c, campaign_report(c))
+        for c in Campaign.objects.filter(practice=practice).order_by("-created_at")
+    ]
+    return render(request, "campaigns/index.html", {"form": form, "campaigns": campaigns})
+
+
+ACTIONS = {
+    "launch": campaign_launch,
+    "pause": campaign_pause,
+    "resume": campaign_resume,
+    "scale": campaign_scale,
+}
+
+
+@require_POST
+@practice_view(edit=True)
+def campaign_action(request: HttpRequest, campaign_id: int, verb: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, practice=request.practice, pk=campaign_id)
+    if verb not in ACTIONS:
+        return HttpResponse("Unknown action.", status=404)
+    try:
+        ACTIONS[verb](campaign)
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{campaign.name}: {campaign.get_status_display().lower()}.")
+    return redirect("campaign_index", slug=request.practice.slug)
+
+
+@practice_view(edit=True)
+def outbox(request: HttpRequest) -> HttpResponse:
+    """The sandbox channel's outbox: what went out, and a way to answer as the lead."""
+    rows = (
+        OutboundMessage.objects.filter(practice=request.practice)
+        .select_related("lead")
+        .order_by("-created_at", "-id")[:OUTBOX_ROWS]
+    )
+    return render(request, "campaigns/outbox.html", {"rows": rows})
+
+
+@require_POST
+@practice_view(edit=True)
+def outbox_reply(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = get_object_or_404(
+        OutboundMessage, practice=request.practice, pk=message_id, status=OutboundStatus.SENT
+    )
+    text = (request.POST.get("text") or "").strip()
+    if text:
+        simulate_reply(message, text[:2000], actor=request.user)
+        messages.success(request, f"Reply stored for {message.lead}; their sequences stopped.")
+    return redirect("outbox", slug=request.practice.slug)
