@@ -25,8 +25,8 @@ from reactivate.campaigns.models import Enrollment, EnrollmentStatus, Step
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.sandbox import adapter_for
-from reactivate.leads.choices import InteractionKind, LeadStatus
-from reactivate.leads.consent import Decision, can_contact
+from reactivate.leads.choices import Channel, InteractionKind, LeadStatus
+from reactivate.leads.consent import Decision, can_contact, usable_points
 from reactivate.leads.models import Interaction, Lead
 from reactivate.messaging.fields import lead_context
 from reactivate.messaging.models import MessageTemplate
@@ -73,12 +73,16 @@ def decide_next(
     lead_value: Decimal | None,
     replied: bool,
     gate: Decision | None,
+    reachable: bool = True,
 ) -> Action:
-    """What to do for an enrolment now. ``gate`` is can_contact for the step's channel."""
+    """What to do for an enrolment now. ``gate`` is can_contact for the step's channel;
+    ``reachable`` says whether any channel at all may still reach the lead."""
     if replied:
         return Action("stop", "the lead replied")
     if lead_status in STOP_STATUSES:
         return Action("stop", STOP_STATUSES[LeadStatus(lead_status)])
+    if not reachable:
+        return Action("stop", "no valid contact point left (opted out, bounced or invalid)")
     if position >= len(steps):
         return Action("finish", "the sequence is complete")
     step = steps[position]
@@ -113,6 +117,11 @@ def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
     gate = None
     if step is not None:
         gate = can_contact(lead, step.channel, now, campaign_active=campaign.active)
+    reachable = (
+        gate is None
+        or gate.code != "no_contact_point"
+        or any(usable_points(lead, channel) for channel in Channel)
+    )
     action = decide_next(
         position=enrollment.position,
         steps=specs(steps),
@@ -120,6 +129,7 @@ def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
         lead_value=lead.estimated_value,
         replied=_replied_since(lead, enrollment.enrolled_at),
         gate=gate,
+        reachable=reachable,
     )
     if action.kind == "send" and step is not None:
         outcome = _send(enrollment, lead, step, gate, now)

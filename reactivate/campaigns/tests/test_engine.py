@@ -21,6 +21,7 @@ from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LeadStatus, LineType
 from reactivate.leads.consent import Decision
 from reactivate.leads.models import Consent, ContactPoint, Lead
+from reactivate.leads.services import lead_mark_do_not_contact
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Agency, Practice
 from reactivate.testing import BaseTestCase, make_lead
@@ -156,6 +157,20 @@ class CampaignRun(BaseTestCase):
         self.assertEqual(
             (enrollment.status, enrollment.stop_reason), ("stopped", "the lead replied")
         )
+
+    def test_an_opt_out_everywhere_stops_and_never_returns_to_the_pool(self):
+        campaign_launch(self.campaign, MORNING)
+        run_due(MORNING)
+        lead = Enrollment.objects.filter(status="active").first().lead
+
+        lead_mark_do_not_contact(lead=lead, actor=None, source="STOP")
+        before = OutboundMessage.objects.filter(lead=lead).count()
+        self.run_days(40)
+        self.assertEqual(OutboundMessage.objects.filter(lead=lead).count(), before)
+        enrollment = Enrollment.objects.get(lead=lead)
+        self.assertEqual(enrollment.status, "stopped")
+        lead.refresh_from_db()
+        self.assertEqual((lead.status, lead.cycle_count), ("do_not_contact", 0))
 
     def test_outside_hours_waits_for_the_window(self):
         campaign_launch(self.campaign, MORNING)
