@@ -4,6 +4,9 @@ from reactivate.campaigns import views
 
 urlpatterns = [
     path("campaigns/", views.campaign_index, name="campaign_index"),
+    path(
+        "campaigns/<int:campaign_id>/forecast/", views.campaign_forecast, name="campaign_forecast"
+    ),
     path("campaigns/<int:campaign_id>/<str:verb>/", views.campaign_action, name="campaign_action"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:message_id>/reply/", views.outbox_reply, name="outbox_reply"),

@@ -19,6 +19,7 @@ from reactivate.campaigns.services import (
     simulate_reply,
     starter_sequence,
 )
+from reactivate.campaigns.simulate import simulate
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.segments.models import Segment
 from reactivate.tenancy.access import practice_view
@@ -89,6 +90,14 @@ def campaign_action(request: HttpRequest, campaign_id: int, verb: str) -> HttpRe
     else:
         messages.success(request, f"{campaign.name}: {campaign.get_status_display().lower()}.")
     return redirect("campaign_index", slug=request.practice.slug)
+
+
+@practice_view()
+def campaign_forecast(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, practice=request.practice, pk=campaign_id)
+    return render(
+        request, "campaigns/forecast.html", {"campaign": campaign, "forecast": simulate(campaign)}
+    )
 
 
 @practice_view(edit=True)

@@ -145,6 +145,22 @@ class CampaignRun(BaseTestCase):
         keys = list(OutboundMessage.objects.values_list("idempotency_key", flat=True))
         self.assertEqual(len(keys), len(set(keys)))
 
+    def test_the_forecast_before_launch(self):
+        from reactivate.campaigns.simulate import simulate
+
+        forecast = simulate(self.campaign, MORNING)
+        self.assertEqual(forecast["leads"], 8)  # ten eligible, 20% held out
+        by_channel = forecast["sends_by_channel"]
+        self.assertEqual((by_channel["email"], by_channel["sms"], by_channel["call"]), (24, 16, 8))
+        self.assertLessEqual(by_channel["letter"], 5)  # only the $5,000+ leads
+        self.assertEqual(forecast["days"][0], {"day": "2026-06-02", "sends": {"email": 8}})
+        self.assertEqual(forecast["expected_replies"], [1, 2])
+        self.assertIn("seed", forecast["basis"])
+        self.assertEqual(len(forecast["today"]), 8)
+        self.assertTrue(
+            all(t["local_time"].startswith("Tue 02 Jun 10:00") for t in forecast["today"])
+        )
+
     def test_a_reply_stops_every_automated_step(self):
         campaign_launch(self.campaign, MORNING)
         run_due(MORNING)

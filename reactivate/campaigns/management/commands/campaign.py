@@ -18,12 +18,13 @@ from reactivate.campaigns.services import (
     campaign_scale,
     starter_sequence,
 )
+from reactivate.campaigns.simulate import simulate
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Practice
 
 
 class Command(BaseCommand):
-    help = "Create, launch, pause, resume, scale and report campaigns; run due steps now."
+    help = "Create, simulate, launch, pause, resume, scale and report campaigns; run due steps."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,11 +34,11 @@ class Command(BaseCommand):
         create.add_argument("--segment", required=True, help="Segment name")
         create.add_argument("--pilot", type=int, help="Enrol only this many first")
         create.add_argument("--holdout", type=int, default=10, help="Percent never contacted")
-        for verb in ("launch", "pause", "resume", "scale", "report"):
+        for verb in ("simulate", "launch", "pause", "resume", "scale", "report"):
             one = sub.add_parser(verb)
             one.add_argument("name")
             one.add_argument("--practice", required=True)
-            if verb == "report":
+            if verb in ("report", "simulate"):
                 one.add_argument("--json", action="store_true")
         sub.add_parser("run", help="Act on every due step now (the worker does this each minute)")
 
@@ -76,7 +77,22 @@ class Command(BaseCommand):
             campaign = Campaign.objects.filter(practice=practice, name=options["name"]).first()
             if campaign is None:
                 raise CommandError(f"No campaign named {options['name']!r} in {practice.slug}.")
-            if action in ("launch", "scale"):
+            if action == "simulate":
+                forecast = simulate(campaign)
+                if options["json"]:
+                    self.stdout.write(json.dumps(forecast))
+                    return
+                low, high = forecast["expected_reactivated"]
+                self.stdout.write(
+                    f"{campaign.name}: {forecast['leads']} leads; "
+                    f"sends {forecast['sends_by_channel']}; "
+                    f"replies {forecast['expected_replies'][0]}-{forecast['expected_replies'][1]}, "
+                    f"reactivated {low}-{high}, staff hours {forecast['staff_hours'][0]}-"
+                    f"{forecast['staff_hours'][1]} (from {forecast['basis']})."
+                )
+                for day in forecast["days"]:
+                    self.stdout.write(f"  {day['day']}: {day['sends']}")
+            elif action in ("launch", "scale"):
                 enrolled, held = (campaign_launch if action == "launch" else campaign_scale)(
                     campaign
                 )
