@@ -17,11 +17,12 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from reactivate.campaigns.models import Enrollment, EnrollmentStatus, Step
+from reactivate.campaigns.models import Enrollment, EnrollmentStatus, Step, WaitUnit
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.sandbox import adapter_for
@@ -53,9 +54,9 @@ STOP_STATUSES = {
 @dataclass(frozen=True)
 class StepSpec:
     channel: str
-    wait_days: int
     min_value: Decimal | None
     closing: bool
+    stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def decide_next(
     lead_status: str,
     lead_value: Decimal | None,
     replied: bool,
+    lead_stage: str = "",
     gate: Decision | None,
     reachable: bool = True,
 ) -> Action:
@@ -88,6 +90,8 @@ def decide_next(
     step = steps[position]
     if step.min_value is not None and (lead_value or 0) < step.min_value:
         return Action("skip", f"step {position + 1} is for leads worth ${step.min_value:,.0f}+")
+    if step.stages and lead_stage not in step.stages:
+        return Action("skip", f"step {position + 1} is for leads at another stage")
     if gate is None or gate.allowed:
         return Action("send", "allowed")
     if gate.code == "lead_status":
@@ -100,7 +104,25 @@ def decide_next(
 
 
 def specs(steps: list[Step]) -> list[StepSpec]:
-    return [StepSpec(s.channel, s.wait_days, s.min_value, s.closing) for s in steps]
+    return [StepSpec(s.channel, s.min_value, s.closing, tuple(s.stages or ())) for s in steps]
+
+
+def after_wait(moment: datetime, step: Step, practice) -> datetime:
+    """When a step falls due: hours, calendar days, or business days (Monday to Friday, not
+    the practice's holidays, counted in its own time zone), keeping the time of day."""
+    if step.wait_unit == WaitUnit.HOURS:
+        return moment + timedelta(hours=step.wait)
+    if step.wait_unit == WaitUnit.DAYS:
+        return moment + timedelta(days=step.wait)
+    zone = ZoneInfo(practice.timezone)
+    local = moment.astimezone(zone)
+    holidays = practice.holiday_dates
+    remaining = step.wait
+    while remaining > 0:
+        local = (local + timedelta(days=1)).replace(tzinfo=zone)
+        if local.weekday() < 5 and local.date() not in holidays:
+            remaining -= 1
+    return local.astimezone(moment.tzinfo)
 
 
 def _replied_since(lead: Lead, since: datetime) -> bool:
@@ -130,7 +152,10 @@ def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
         replied=_replied_since(lead, enrollment.enrolled_at),
         gate=gate,
         reachable=reachable,
+        lead_stage=lead.stage,
     )
+    if action.kind == "send" and step is not None:
+        action = _within_budget(campaign, step.channel, now) or action
     if action.kind == "send" and step is not None:
         outcome = _send(enrollment, lead, step, gate, now)
         if outcome is None:
@@ -158,10 +183,28 @@ def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
     return action
 
 
+def _within_budget(campaign, channel: str, now: datetime) -> Action | None:
+    """None when today's budget for the channel has room, else wait for tomorrow."""
+    budget = (campaign.daily_budget or {}).get(channel)
+    if budget is None:
+        return None
+    zone = ZoneInfo(campaign.practice.timezone)
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    used = OutboundMessage.objects.filter(
+        source=f"campaign-{campaign.pk}", channel=channel, sending_at__gte=midnight
+    ).count()
+    if used < int(budget):
+        return None
+    tomorrow = (midnight + timedelta(days=1, hours=1)).replace(hour=0)
+    return Action("wait", f"today's {channel} budget of {budget} is spent", tomorrow)
+
+
 def _advance(enrollment: Enrollment, steps: list[Step], now: datetime, why: str) -> None:
     enrollment.position += 1
     following = steps[enrollment.position] if enrollment.position < len(steps) else None
-    enrollment.next_action_at = now + timedelta(days=following.wait_days if following else 0)
+    enrollment.next_action_at = (
+        after_wait(now, following, enrollment.campaign.practice) if following else now
+    )
     enrollment.last_decision = why[:300]
     enrollment.save(update_fields=["position", "next_action_at", "last_decision", "updated_at"])
 
@@ -180,7 +223,11 @@ def _send(enrollment, lead, step, gate, now) -> Action | None:
     if existing is None:
         template = _template_for(step, lead)
         version = template.current
-        context = lead_context(lead, unsubscribe_link=unsubscribe_url(lead))
+        context = lead_context(
+            lead,
+            coordinator=enrollment.campaign.sender_name,
+            unsubscribe_link=unsubscribe_url(lead),
+        )
         existing, _ = OutboundMessage.objects.get_or_create(
             idempotency_key=key,
             defaults={

@@ -26,13 +26,23 @@ class Sequence(models.Model):
         return self.name
 
 
+class WaitUnit(models.TextChoices):
+    HOURS = "hours", "Hours"
+    DAYS = "days", "Days"
+    BUSINESS_DAYS = "business_days", "Business days"
+
+
 class Step(models.Model):
     sequence = models.ForeignKey(Sequence, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
-    wait_days = models.PositiveSmallIntegerField(
-        default=0, help_text="Days after the previous step (the first: after enrolment)."
+    wait = models.PositiveSmallIntegerField(
+        default=0, help_text="How long after the previous step (the first: after enrolment)."
+    )
+    wait_unit = models.CharField(max_length=14, choices=WaitUnit.choices, default=WaitUnit.DAYS)
+    stages = models.JSONField(
+        default=list, blank=True, help_text="Only leads at these stages get this step (blank: all)."
     )
     min_value = models.DecimalField(
         max_digits=12,
@@ -73,6 +83,14 @@ class Campaign(models.Model):
         default=10, help_text="Share of the audience never contacted, to measure the lift."
     )
     seed = models.PositiveIntegerField(default=0, help_text="Makes the holdout draw repeatable.")
+    daily_budget = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Most messages a day per channel, e.g. {"sms": 200, "letter": 20}.',
+    )
+    sender_name = models.CharField(
+        max_length=100, blank=True, help_text="Who the messages are from ({{ coordinator_name }})."
+    )
     status = models.CharField(
         max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )

@@ -51,7 +51,7 @@ def starter_sequence(practice: Practice, actor: AbstractBaseUser | None = None) 
                 position=position,
                 channel=step.channel,
                 template=template,
-                wait_days=step.day - previous,
+                wait=step.day - previous,
                 min_value=HIGH_VALUE if step.high_value_only else None,
                 closing=step.key == "email-final",
             )

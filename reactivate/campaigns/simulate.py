@@ -72,10 +72,18 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
     steps = list(campaign.sequence.steps.all())
     leads = _audience(campaign, now)
     per_day: dict[int, Counter] = defaultdict(Counter)
+    from reactivate.campaigns.engine import after_wait
+
+    start_day = timezone.localdate(now, ZoneInfo(campaign.practice.timezone))
     for lead in leads:
-        day = 0
+        moment = now
         for step in steps:
-            day += step.wait_days
+            moment = after_wait(moment, step, campaign.practice)
+            day = (
+                timezone.localdate(moment, ZoneInfo(campaign.practice.timezone)) - start_day
+            ).days
+            if step.stages and lead.stage not in step.stages:
+                continue
             if step.min_value is not None and (lead.estimated_value or 0) < step.min_value:
                 continue
             if lead.reach is not None and not lead.reach & CAN[Channel(step.channel)]:

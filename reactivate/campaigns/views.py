@@ -34,6 +34,24 @@ class CampaignForm(forms.Form):
         min_value=1, required=False, help_text="Blank: the whole segment."
     )
     holdout_percent = forms.IntegerField(min_value=0, max_value=50, initial=10)
+    sender_name = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Who the messages are from, e.g. “Dana at North Dental”.",
+    )
+    email_per_day = forms.IntegerField(min_value=0, required=False, label="Emails a day (at most)")
+    sms_per_day = forms.IntegerField(min_value=0, required=False, label="Texts a day (at most)")
+    call_per_day = forms.IntegerField(min_value=0, required=False, label="Calls a day (at most)")
+    letter_per_day = forms.IntegerField(
+        min_value=0, required=False, label="Letters a day (at most)"
+    )
+
+    def budget(self) -> dict:
+        return {
+            channel: self.cleaned_data[f"{channel}_per_day"]
+            for channel in ("email", "sms", "call", "letter")
+            if self.cleaned_data.get(f"{channel}_per_day") is not None
+        }
 
     def __init__(self, *args, practice, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +65,7 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign_create(
+            campaign = campaign_create(
                 practice=practice,
                 name=data["name"],
                 segment=data["segment"],
@@ -56,6 +74,9 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
                 holdout_percent=data["holdout_percent"],
                 actor=request.user,
             )
+            campaign.sender_name = data["sender_name"]
+            campaign.daily_budget = form.budget()
+            campaign.save(update_fields=["sender_name", "daily_budget"])
         except IntegrityError:
             form.add_error("name", "There is already a campaign with this name.")
         except CampaignError as exc:

@@ -95,13 +95,15 @@ def _window(practice, state: str | None, channel: str, zone_known: bool):
     return days, low, high, cap
 
 
-def _next_open(local: datetime, days: set[int], low: int, high: int) -> datetime | None:
+def _next_open(
+    local: datetime, days: set[int], low: int, high: int, closed: frozenset = frozenset()
+) -> datetime | None:
     """``local`` if it lies in the window, else the window's next opening."""
     if low >= high or not days:
         return None
     for offset in range(SEARCH_DAYS):
         day = (local + timedelta(days=offset)).date()
-        if day.weekday() not in days:
+        if day.weekday() not in days or day in closed:
             continue
         opens = datetime.combine(day, time(low), tzinfo=local.tzinfo)
         closes = datetime.combine(day, time(0), tzinfo=local.tzinfo) + timedelta(hours=high)
@@ -193,6 +195,8 @@ def can_contact(
     if not zone_known:
         state = None  # unknown location: the strictest window that could apply
     days, low, high, state_cap = _window(practice, state, channel, zone_known)
+    # The practice's holidays close its own window (not the mail house's).
+    closed = practice.holiday_dates if channel in WINDOWED_CHANNELS else frozenset()
     history = sorted(recent_touches(lead, at) if touches is None else touches)
     caps = [(timedelta(days=1), practice.max_touches_per_day)]
     caps.append((timedelta(days=7), practice.max_touches_per_week))
@@ -206,7 +210,7 @@ def can_contact(
             if limit is not None and len(inside) >= limit:
                 moment = max(moment, inside[-limit] + span + timedelta(seconds=1))
         local = moment.astimezone(ZoneInfo(zone))
-        opening = _next_open(local, days, low, high)
+        opening = _next_open(local, days, low, high, closed)
         if opening is None:
             return Decision(False, "hours", "The sending window is empty.", None, point, zone)
         opening = opening.astimezone(at.tzinfo or ZoneInfo("UTC"))

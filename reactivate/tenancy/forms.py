@@ -28,6 +28,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "booking_url",
             "phi_safe",
             "send_days",
+            "holidays",
             "send_from_hour",
             "send_until_hour",
             "max_touches_per_day",
@@ -37,7 +38,10 @@ class PracticeSettingsForm(forms.ModelForm):
             "repeat_every_months",
             "max_cycles",
         ]
-        widgets = {"postal_address": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "holidays": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def clean_timezone(self) -> str:
         zone = self.cleaned_data["timezone"].strip()
@@ -51,6 +55,17 @@ class PracticeSettingsForm(forms.ModelForm):
         if first and second and second <= first:
             self.add_error("second_attempt_months", "The second attempt must come after the first.")
         return data
+
+    def clean_holidays(self) -> str:
+        from datetime import date
+
+        lines = self.cleaned_data["holidays"].replace(",", "\n").split()
+        for token in lines:
+            try:
+                date.fromisoformat(token)
+            except ValueError:
+                raise forms.ValidationError(f"“{token}” is not a date: write YYYY-MM-DD.") from None
+        return "\n".join(sorted(set(lines)))
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()

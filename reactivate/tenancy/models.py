@@ -71,6 +71,11 @@ class Practice(models.Model):
     send_until_hour = models.PositiveSmallIntegerField(
         default=19, validators=[MaxValueValidator(24)], help_text="Local hour sending stops."
     )
+    holidays = models.TextField(
+        blank=True,
+        help_text="Days the practice is closed (YYYY-MM-DD, one a line): no sends, and they "
+        "are not business days.",
+    )
     max_touches_per_day = models.PositiveSmallIntegerField(
         default=1, help_text="Per lead, across all campaigns and channels."
     )
@@ -105,6 +110,18 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def holiday_dates(self) -> frozenset:
+        from datetime import date
+
+        days = set()
+        for token in self.holidays.replace(",", "\n").split():
+            try:
+                days.add(date.fromisoformat(token.strip()))
+            except ValueError:
+                continue  # the settings form refuses these; old data is skipped, not fatal
+        return frozenset(days)
 
 
 class Membership(models.Model):

@@ -47,9 +47,9 @@ def sms_ready(lead: Lead) -> None:
 
 class DecideNext(BaseTestCase):
     steps = [
-        StepSpec("email", 0, None, False),
-        StepSpec("letter", 5, Decimal("5000"), False),
-        StepSpec("email", 5, None, True),
+        StepSpec("email", None, False),
+        StepSpec("letter", Decimal("5000"), False),
+        StepSpec("email", None, True, ("consultation", "treatment_plan")),
     ]
 
     def decide(self, **kw):
@@ -66,6 +66,8 @@ class DecideNext(BaseTestCase):
         self.assertEqual(self.decide(position=1).kind, "skip")  # letters for $5,000+ only
         self.assertEqual(self.decide(position=1, lead_value=Decimal("9000")).kind, "send")
         self.assertEqual(self.decide(position=3).kind, "finish")
+        self.assertEqual(self.decide(position=2, lead_stage="form").kind, "skip")
+        self.assertEqual(self.decide(position=2, lead_stage="consultation").kind, "send")
         later = MORNING + timedelta(hours=3)
         waiting = self.decide(gate=Decision(False, "hours", "Too early.", later))
         self.assertEqual((waiting.kind, waiting.at), ("wait", later))
@@ -239,6 +241,48 @@ class CampaignRun(BaseTestCase):
         self.assertNotIn(dying.pk, sent_again)
         stuck = Enrollment.objects.get(lead=dying.lead)
         self.assertEqual(stuck.status, EnrollmentStatus.WAITING)
+
+    def test_business_days_skip_weekends_and_holidays(self):
+        from reactivate.campaigns.engine import after_wait
+        from reactivate.campaigns.models import Step
+
+        self.north.holidays = "2026-06-08"
+        step = Step(wait=3, wait_unit="business_days")
+        friday = datetime(2026, 6, 5, 15, 0, tzinfo=UTC)  # 10:00 in Chicago
+        # Monday the 8th is a holiday: Tue 9, Wed 10, Thu 11.
+        self.assertEqual(
+            after_wait(friday, step, self.north), datetime(2026, 6, 11, 15, 0, tzinfo=UTC)
+        )
+        self.assertEqual(
+            after_wait(friday, Step(wait=5, wait_unit="hours"), self.north),
+            friday + timedelta(hours=5),
+        )
+
+    def test_no_sends_on_a_holiday(self):
+        self.north.holidays = "2026-06-02"
+        self.north.save()
+        campaign_launch(self.campaign, MORNING)
+        report = run_due(MORNING)
+        self.assertEqual(report.sent, 0)
+        next_day = datetime(2026, 6, 3, 14, 0, tzinfo=UTC)  # Wednesday 09:00 in Chicago
+        self.assertEqual(
+            set(
+                Enrollment.objects.filter(status="active").values_list("next_action_at", flat=True)
+            ),
+            {next_day},
+        )
+
+    def test_daily_budget_per_channel_and_the_sending_identity(self):
+        self.campaign.daily_budget = {"email": 3}
+        self.campaign.sender_name = "Dana at North"
+        self.campaign.save()
+        campaign_launch(self.campaign, MORNING)
+        report = run_due(MORNING)
+        self.assertEqual(report.sent, 3)
+        self.assertEqual(report.waiting, 5)
+        self.assertTrue(all("Dana at North" in m.body for m in OutboundMessage.objects.all()))
+        run_due(MORNING + timedelta(days=1))
+        self.assertEqual(OutboundMessage.objects.filter(channel="email").count(), 6)
 
     def test_pause_stops_sends_and_pilot_scales(self):
         self.campaign.pilot_size = 3

@@ -24,10 +24,19 @@ class CampaignPages(BaseTestCase):
     def test_create_launch_pause_from_the_page(self):
         response = self.client.post(
             reverse("campaign_index", args=["north"]),
-            {"name": "Spring", "segment": self.segment.pk, "holdout_percent": "0"},
+            {
+                "name": "Spring",
+                "segment": self.segment.pk,
+                "holdout_percent": "0",
+                "sender_name": "Cole at North",
+                "sms_per_day": "50",
+            },
         )
         self.assertRedirects(response, reverse("campaign_index", args=["north"]))
         campaign = Campaign.objects.get(practice=self.north, name="Spring")
+        self.assertEqual(
+            (campaign.sender_name, campaign.daily_budget), ("Cole at North", {"sms": 50})
+        )
         self.client.post(reverse("campaign_action", args=["north", campaign.pk, "launch"]))
         campaign.refresh_from_db()
         self.assertEqual(campaign.status, "running")
