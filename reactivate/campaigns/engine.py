@@ -26,6 +26,7 @@ from reactivate.campaigns.models import Enrollment, EnrollmentStatus, Step, Wait
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.sandbox import adapter_for
+from reactivate.core.env import envint
 from reactivate.leads.choices import Channel, InteractionKind, LeadStatus
 from reactivate.leads.consent import Decision, can_contact, usable_points
 from reactivate.leads.models import Interaction, Lead
@@ -37,7 +38,8 @@ from reactivate.messaging.unsubscribe import unsubscribe_url
 from reactivate.segments.cadence import return_to_pool
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
+# How long a worker's claim on a batch lasts; a dead worker's batch comes back after it.
+LEASE = timedelta(seconds=envint("ENGINE_LEASE_SECONDS", 300))
 BATCH = 200
 # A reply, a booking or any of these ends every automated step (DESIGN rule 3).
 STOP_STATUSES = {
