@@ -71,7 +71,7 @@ def child_setup(enrollments: int, due: int) -> None:
     practice = Practice.objects.create(
         agency=agency, slug=SLUG, name="Engine bench", timezone="America/Chicago",
         send_days="0,1,2,3,4,5,6", send_from_hour=0, send_until_hour=24,
-        max_touches_per_day=50, max_touches_per_week=50,
+        max_touches_per_day=50, max_touches_per_week=50, replies_per_day=30000,
     )  # fmt: skip
     segment = Segment.objects.create(practice=practice, name="All", definition={})
     campaign = campaign_create(

@@ -158,6 +158,8 @@ def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
     )
     if action.kind == "send" and step is not None:
         action = _within_budget(campaign, step.channel, now) or action
+    if action.kind == "send" and enrollment.position == 0:
+        action = _paced(lead.practice, now) or action
     if action.kind == "send" and step is not None:
         outcome = _send(enrollment, lead, step, gate, now)
         if outcome is None:
@@ -199,6 +201,41 @@ def _within_budget(campaign, channel: str, now: datetime) -> Action | None:
         return None
     tomorrow = (midnight + timedelta(days=1, hours=1)).replace(hour=0)
     return Action("wait", f"today's {channel} budget of {budget} is spent", tomorrow)
+
+
+# The seed's middle case: about 15% of contacted leads reply.
+EXPECTED_REPLY_RATE = 0.15
+
+
+def _paced(practice, now: datetime) -> Action | None:
+    """Start new leads only as fast as the team can answer the replies they bring.
+
+    Replies waiting for a person (leads marked responded) use up the day's capacity; what is
+    left, divided by the expected reply rate, is how many leads may get their first message
+    today. None when this one may start.
+    """
+    waiting = Lead.objects.filter(practice=practice, status=LeadStatus.RESPONDED).count()
+    room = practice.replies_per_day - waiting
+    zone = ZoneInfo(practice.timezone)
+    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = (midnight + timedelta(days=1, hours=1)).replace(hour=0)
+    if room > 0:
+        started_today = (
+            Enrollment.objects.filter(
+                practice=practice, position__gte=1, enrolled_at__lte=now, updated_at__gte=midnight
+            )
+            .filter(lead__outbound__sending_at__gte=midnight)
+            .distinct()
+            .count()
+        )
+        if started_today < room / EXPECTED_REPLY_RATE:
+            return None
+    return Action(
+        "wait",
+        f"pacing: {waiting} replies are waiting for the team (it answers "
+        f"{practice.replies_per_day} a day); new leads start tomorrow",
+        tomorrow,
+    )
 
 
 def _advance(enrollment: Enrollment, steps: list[Step], now: datetime, why: str) -> None:

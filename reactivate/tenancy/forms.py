@@ -29,6 +29,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "phi_safe",
             "send_days",
             "holidays",
+            "replies_per_day",
             "send_from_hour",
             "send_until_hour",
             "max_touches_per_day",

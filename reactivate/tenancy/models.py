@@ -71,6 +71,11 @@ class Practice(models.Model):
     send_until_hour = models.PositiveSmallIntegerField(
         default=19, validators=[MaxValueValidator(24)], help_text="Local hour sending stops."
     )
+    replies_per_day = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="Replies the team can answer in a day within its response time; campaigns "
+        "start fewer new leads while more than this are waiting.",
+    )
     holidays = models.TextField(
         blank=True,
         help_text="Days the practice is closed (YYYY-MM-DD, one a line): no sends, and they "

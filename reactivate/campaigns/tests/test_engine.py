@@ -284,6 +284,21 @@ class CampaignRun(BaseTestCase):
         run_due(MORNING + timedelta(days=1))
         self.assertEqual(OutboundMessage.objects.filter(channel="email").count(), 6)
 
+    def test_new_leads_start_only_as_fast_as_the_team_answers_replies(self):
+        self.north.replies_per_day = 1
+        self.north.save()
+        campaign_launch(self.campaign, MORNING)
+        # Room for one reply a day at a 15% reply rate: at most 7 first messages today.
+        self.assertEqual(run_due(MORNING).sent, 7)
+        waiting = Enrollment.objects.get(status="active", position=0)
+        self.assertIn("pacing", waiting.last_decision)
+        # A reply now waits for the team: no new lead starts the next day either.
+        Lead.objects.filter(pk=self.leads[0].pk).update(status=LeadStatus.RESPONDED)
+        run_due(MORNING + timedelta(days=1))
+        waiting.refresh_from_db()
+        self.assertEqual(waiting.position, 0)
+        self.assertIn("1 replies are waiting", waiting.last_decision)
+
     def test_pause_stops_sends_and_pilot_scales(self):
         self.campaign.pilot_size = 3
         self.campaign.save()
