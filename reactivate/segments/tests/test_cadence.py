@@ -139,6 +139,7 @@ class SeedCadence(BaseTestCase):
                 "send_until_hour": "19",
                 "max_touches_per_day": "1",
                 "max_touches_per_week": "3",
+                "replies_per_day": "20",
             },
         )
         self.assertContains(page, "The second attempt must come after the first.")

@@ -104,6 +104,7 @@ class AgencyOperatorTests(BaseTestCase):
                 "send_until_hour": "19",
                 "max_touches_per_day": "1",
                 "max_touches_per_week": "3",
+                "replies_per_day": "20",
             },
         )
         self.assertEqual(response.status_code, 302)
