@@ -35,6 +35,9 @@ EMAIL_WORDS = (110, 180)  # warn above, fail above
 EMAIL_SENTENCES = (5, 8)
 SMS_SEGMENTS = (2, 3)
 SUBJECT_CHARS = 60
+# A merge field is measured at a typical filled-in length (a first name, a month, a
+# treatment), since its real value differs from lead to lead.
+TYPICAL_FIELD = "Xxxxxxxxxx"
 LETTER_WORDS = (220, 350)
 CALL_WORDS = (160, 260)
 
@@ -467,7 +470,7 @@ def lint(message: Message) -> LintResult:
                 f"{sentences} sentences.",
                 "State your purpose in two or three sentences.",
             )
-        if len(MERGE_FIELD.sub("XXXXXXXX", m.subject)) > SUBJECT_CHARS:
+        if len(MERGE_FIELD.sub(TYPICAL_FIELD, m.subject)) > SUBJECT_CHARS:
             add(
                 "subject-length",
                 "brief",
@@ -476,8 +479,7 @@ def lint(message: Message) -> LintResult:
                 f"Keep the subject under {SUBJECT_CHARS} characters.",
             )
     elif m.channel == "sms":
-        # Merge fields are counted at a typical length (a first name, a month, a treatment).
-        sample = MERGE_FIELD.sub(lambda x: "Xxxxxxxxxx", m.body)
+        sample = MERGE_FIELD.sub(TYPICAL_FIELD, m.body)
         counted = sms_segments(sample)
         segments = {
             "encoding": counted.encoding,

@@ -48,3 +48,33 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def demo_password(leads: int) -> str:
+    """Prepare the demo practice with ``leads`` leads; the password it prints."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", "--no-serve", "--leads", str(leads), stdout=out)
+    return next(
+        line.split(":", 1)[1].strip() for line in out.getvalue().splitlines() if "password:" in line
+    )
+
+
+@pytest.fixture
+def demo_session(live_server, page):
+    """Log the browser in to a demo practice of ``leads`` leads; returns the site's URL."""
+
+    def log_in(leads: int) -> str:
+        password = demo_password(leads)
+        base = live_server.url
+        page.goto(base + "/")
+        page.fill("#id_username", "demo")
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/p/demo/")
+        return base
+
+    return log_in

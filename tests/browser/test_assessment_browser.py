@@ -4,26 +4,13 @@ narrow a segment and watch its count change without a page load."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def manager(live_server, page):
-    from io import StringIO
-
-    out = StringIO()
-    call_command("demo", "--no-serve", "--leads", "400", stdout=out)
-    password = next(
-        line.split(":", 1)[1].strip() for line in out.getvalue().splitlines() if "password:" in line
-    )
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/p/demo/")
-    return live_server.url
+def manager(demo_session):
+    return demo_session(400)
 
 
 def test_assessment_leads_to_a_ranked_pilot_segment(page, manager):

@@ -1,26 +1,13 @@
 """Writing a message in a real browser: the checks follow every keystroke."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def coordinator(live_server, page):
-    from io import StringIO
-
-    out = StringIO()
-    call_command("demo", "--no-serve", "--leads", "60", stdout=out)
-    password = next(
-        line.split(":", 1)[1].strip() for line in out.getvalue().splitlines() if "password:" in line
-    )
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "demo")
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/p/demo/")
-    return live_server.url
+def coordinator(demo_session):
+    return demo_session(60)
 
 
 def test_live_lint_and_preview(page, coordinator):
