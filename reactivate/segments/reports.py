@@ -12,9 +12,10 @@ from reactivate.segments.reach import CHANNELS
 from reactivate.tenancy.models import Practice
 
 
-def _shares(rows: list[dict], key: str = "leads") -> list[dict]:
+def _shares(rows: list[dict], name: str, key: str = "leads") -> list[dict]:
+    """Rows for a bar table: each with its ``name`` and its bar as a share of the longest."""
     top = max((r[key] for r in rows), default=0) or 1
-    return [{**r, "share": round(100 * r[key] / top, 2)} for r in rows]
+    return [{**r, "name": r[name], "share": round(100 * r[key] / top, 2)} for r in rows]
 
 
 def page_context(report: dict) -> dict:
@@ -46,10 +47,10 @@ def page_context(report: dict) -> dict:
         )
     return {
         "report": report,
-        "ages": _shares(report["stalled_by_age"]),
-        "stages": _shares(report["by_stage"]),
-        "reasons": _shares([r for r in report["by_reason"] if r["leads"]]),
-        "treatments": _shares(report["by_treatment"][:12]),
+        "ages": _shares(report["stalled_by_age"], "months"),
+        "stages": _shares(report["by_stage"], "label"),
+        "reasons": _shares([r for r in report["by_reason"] if r["leads"]], "label"),
+        "treatments": _shares(report["by_treatment"][:12], "treatment"),
         "quality_rows": [
             {"label": label, "leads": n, "share": round(100 * n / total, 2)}
             for label, n in quality_rows
