@@ -140,7 +140,7 @@ def child_work(name: str) -> None:
     django.setup()
     from reactivate.campaigns.engine import run_due
 
-    while run_due(limit=200, worker=name).claimed:
+    while run_due(worker=name).claimed:
         pass
 
 

@@ -14,33 +14,36 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from reactivate.campaigns.models import Enrollment, EnrollmentStatus, Step, WaitUnit
+from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus, Step, WaitUnit
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.sandbox import adapter_for
 from reactivate.core.env import envint
 from reactivate.leads.choices import Channel, InteractionKind, LeadStatus
-from reactivate.leads.consent import Decision, can_contact, usable_points
+from reactivate.leads.consent import Decision, can_contact, known_for, usable_points
 from reactivate.leads.models import Interaction, Lead
 from reactivate.messaging.fields import lead_context
 from reactivate.messaging.models import MessageTemplate
-from reactivate.messaging.render import render
+from reactivate.messaging.render import fields_used, render
 from reactivate.messaging.services import pick_template
 from reactivate.messaging.unsubscribe import unsubscribe_url
 from reactivate.segments.cadence import return_to_pool
+from reactivate.tenancy.models import Practice
 
 log = logging.getLogger(__name__)
 # How long a worker's claim on a batch lasts; a dead worker's batch comes back after it.
 LEASE = timedelta(seconds=envint("ENGINE_LEASE_SECONDS", 300))
-BATCH = 200
+BATCH = 500
 # A reply, a booking or any of these ends every automated step (DESIGN rule 3).
 STOP_STATUSES = {
     LeadStatus.RESPONDED: "the lead replied",
@@ -127,227 +130,6 @@ def after_wait(moment: datetime, step: Step, practice) -> datetime:
     return local.astimezone(moment.tzinfo)
 
 
-def _replied_since(lead: Lead, since: datetime) -> bool:
-    return Interaction.objects.filter(
-        lead=lead, kind=InteractionKind.MESSAGE_IN, occurred_at__gte=since
-    ).exists()
-
-
-def process(enrollment: Enrollment, now: datetime, steps: list[Step]) -> Action:
-    """Decide and act for one claimed enrolment; returns what was decided."""
-    lead = Lead.objects.select_related("practice").get(pk=enrollment.lead_id)
-    campaign = enrollment.campaign
-    step = steps[enrollment.position] if enrollment.position < len(steps) else None
-    gate = None
-    if step is not None:
-        gate = can_contact(lead, step.channel, now, campaign_active=campaign.active)
-    reachable = (
-        gate is None
-        or gate.code != "no_contact_point"
-        or any(usable_points(lead, channel) for channel in Channel)
-    )
-    action = decide_next(
-        position=enrollment.position,
-        steps=specs(steps),
-        lead_status=lead.status,
-        lead_value=lead.estimated_value,
-        replied=_replied_since(lead, enrollment.enrolled_at),
-        gate=gate,
-        reachable=reachable,
-        lead_stage=lead.stage,
-    )
-    if action.kind == "send" and step is not None:
-        action = _within_budget(campaign, step.channel, now) or action
-    if action.kind == "send" and enrollment.position == 0:
-        action = _paced(lead.practice, now) or action
-    if action.kind == "send" and step is not None:
-        outcome = _send(enrollment, lead, step, gate, now)
-        if outcome is None:
-            _advance(enrollment, steps, now, "sent")
-            return action
-        action = outcome
-        if action.kind == "wait" and enrollment.status == EnrollmentStatus.WAITING:
-            return action  # _send parked it for a person
-    if action.kind == "skip":
-        _advance(enrollment, steps, now, action.reason)
-    elif action.kind == "wait":
-        enrollment.next_action_at = action.at
-        enrollment.last_decision = action.reason[:300]
-        if action.at is None:
-            enrollment.status = EnrollmentStatus.WAITING
-        enrollment.save(update_fields=["next_action_at", "last_decision", "status", "updated_at"])
-    elif action.kind == "stop":
-        _end(enrollment, EnrollmentStatus.STOPPED, action.reason)
-    elif action.kind == "finish":
-        _end(enrollment, EnrollmentStatus.FINISHED, action.reason)
-        closed = any(s.closing for s in steps)
-        if closed and lead.status in (LeadStatus.IN_SEQUENCE, LeadStatus.STALLED):
-            # Seed: non-responders go back to the pool, eligible again months later.
-            return_to_pool(lead, finished_at=now)
-    return action
-
-
-def _within_budget(campaign, channel: str, now: datetime) -> Action | None:
-    """None when today's budget for the channel has room, else wait for tomorrow."""
-    budget = (campaign.daily_budget or {}).get(channel)
-    if budget is None:
-        return None
-    zone = ZoneInfo(campaign.practice.timezone)
-    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    used = OutboundMessage.objects.filter(
-        source=f"campaign-{campaign.pk}", channel=channel, sending_at__gte=midnight
-    ).count()
-    if used < int(budget):
-        return None
-    tomorrow = (midnight + timedelta(days=1, hours=1)).replace(hour=0)
-    return Action("wait", f"today's {channel} budget of {budget} is spent", tomorrow)
-
-
-# The seed's middle case: about 15% of contacted leads reply.
-EXPECTED_REPLY_RATE = 0.15
-
-
-def _paced(practice, now: datetime) -> Action | None:
-    """Start new leads only as fast as the team can answer the replies they bring.
-
-    Replies waiting for a person (leads marked responded) use up the day's capacity; what is
-    left, divided by the expected reply rate, is how many leads may get their first message
-    today. None when this one may start.
-    """
-    waiting = Lead.objects.filter(practice=practice, status=LeadStatus.RESPONDED).count()
-    room = practice.replies_per_day - waiting
-    zone = ZoneInfo(practice.timezone)
-    midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    tomorrow = (midnight + timedelta(days=1, hours=1)).replace(hour=0)
-    if room > 0:
-        started_today = (
-            Enrollment.objects.filter(
-                practice=practice, position__gte=1, enrolled_at__lte=now, updated_at__gte=midnight
-            )
-            .filter(lead__outbound__sending_at__gte=midnight)
-            .distinct()
-            .count()
-        )
-        if started_today < room / EXPECTED_REPLY_RATE:
-            return None
-    return Action(
-        "wait",
-        f"pacing: {waiting} replies are waiting for the team (it answers "
-        f"{practice.replies_per_day} a day); new leads start tomorrow",
-        tomorrow,
-    )
-
-
-def _advance(enrollment: Enrollment, steps: list[Step], now: datetime, why: str) -> None:
-    enrollment.position += 1
-    following = steps[enrollment.position] if enrollment.position < len(steps) else None
-    enrollment.next_action_at = (
-        after_wait(now, following, enrollment.campaign.practice) if following else now
-    )
-    enrollment.last_decision = why[:300]
-    enrollment.save(update_fields=["position", "next_action_at", "last_decision", "updated_at"])
-
-
-def _end(enrollment: Enrollment, status: str, why: str) -> None:
-    enrollment.status = status
-    enrollment.stop_reason = why[:200]
-    enrollment.next_action_at = None
-    enrollment.save(update_fields=["status", "stop_reason", "next_action_at", "updated_at"])
-
-
-def _send(enrollment, lead, step, gate, now) -> Action | None:
-    """Send the step's message at most once. Returns an Action when it did not go out."""
-    key = f"enrollment-{enrollment.pk}-step-{enrollment.position}"
-    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
-    if existing is None:
-        template = _template_for(step, lead)
-        version = template.current
-        context = lead_context(
-            lead,
-            coordinator=enrollment.campaign.sender_name,
-            unsubscribe_link=unsubscribe_url(lead),
-        )
-        existing, _ = OutboundMessage.objects.get_or_create(
-            idempotency_key=key,
-            defaults={
-                "practice_id": lead.practice_id,
-                "lead": lead,
-                "channel": step.channel,
-                "source": f"campaign-{enrollment.campaign_id}",
-                "to_value": gate.contact_point.value if gate and gate.contact_point else "",
-                "subject": render(version.subject, context).text,
-                "body": render(version.body, context).text,
-            },
-        )
-    if existing.status == OutboundStatus.SENT:
-        return None  # sent by an earlier attempt that died before advancing
-    if existing.status in (OutboundStatus.SENDING, OutboundStatus.UNCERTAIN):
-        _mark_uncertain(existing)
-        enrollment.status = EnrollmentStatus.WAITING
-        enrollment.last_decision = "a send may or may not have gone out: a person decides"
-        enrollment.next_action_at = None
-        enrollment.save(update_fields=["status", "last_decision", "next_action_at", "updated_at"])
-        return Action("wait", enrollment.last_decision)
-    if existing.status == OutboundStatus.FAILED:
-        return Action("skip", existing.error or "the channel refused it")
-    # Claim the send itself: only one worker moves it from queued to sending, and that is
-    # committed before the provider is called.
-    with transaction.atomic():
-        claimed = OutboundMessage.objects.filter(
-            pk=existing.pk, status=OutboundStatus.QUEUED
-        ).update(status=OutboundStatus.SENDING, sending_at=now)
-    if not claimed:
-        return Action("wait", "another worker is sending it")
-    try:
-        result = adapter_for(step.channel).send(existing)
-    except DeliveryError as exc:
-        OutboundMessage.objects.filter(pk=existing.pk).update(
-            status=OutboundStatus.FAILED if exc.permanent else OutboundStatus.QUEUED,
-            error=str(exc)[:1000],
-        )
-        if exc.permanent:
-            return Action("skip", f"not delivered: {exc}")
-        return Action("wait", f"the channel will be retried: {exc}", now + timedelta(minutes=15))
-    with transaction.atomic():
-        OutboundMessage.objects.filter(pk=existing.pk).update(
-            status=OutboundStatus.SENT,
-            provider=result.provider,
-            provider_id=result.provider_id,
-            sent_at=now,
-        )
-        Interaction.objects.create(
-            practice_id=lead.practice_id,
-            lead=lead,
-            kind=InteractionKind.MESSAGE_OUT,
-            channel=step.channel,
-            actor_label=f"campaign: {enrollment.campaign.name}"[:100],
-            summary=(existing.subject or existing.body)[:300],
-            body=existing.body,
-            data={"outbound": existing.pk, "step": enrollment.position + 1},
-            occurred_at=now,
-        )
-        if lead.status == LeadStatus.STALLED:
-            Lead.objects.filter(pk=lead.pk, status=LeadStatus.STALLED).update(
-                status=LeadStatus.IN_SEQUENCE
-            )
-    return None
-
-
-def _template_for(step: Step, lead: Lead) -> MessageTemplate:
-    """The step's message in the lead's language and for its reason, where one exists."""
-    base = step.template
-    if not base.step:
-        return base
-    candidates = list(MessageTemplate.objects.filter(practice_id=base.practice_id, step=base.step))
-    return pick_template(candidates, lead) or base
-
-
-def _mark_uncertain(message: OutboundMessage) -> None:
-    OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
-        status=OutboundStatus.UNCERTAIN
-    )
-
-
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -356,7 +138,7 @@ def claim_due(now: datetime, *, limit: int = BATCH, worker: str | None = None) -
     """Claim up to ``limit`` due enrolments for this worker; returns their ids."""
     worker = worker or worker_name()
     until = now + LEASE
-    params = [worker, until, EnrollmentStatus.ACTIVE.value, now, now, limit]
+    params = [worker, _db(until), EnrollmentStatus.ACTIVE.value, _db(now), _db(now), limit]
     # Only enrolments of running campaigns (pilot or running) are due: pausing a campaign
     # stops its sends without touching its enrolments.
     select = (
@@ -398,36 +180,575 @@ def run_due(
 ) -> RunReport:
     """One pass: claim a batch of due enrolments and act on each."""
     now = now or timezone.now()
+    worker = worker or worker_name()
     recover_uncertain(now)
     report = RunReport()
     ids = claim_due(now, limit=limit, worker=worker)
     report.claimed = len(ids)
-    steps_by_sequence: dict[int, list[Step]] = {}
-    for enrollment in Enrollment.objects.filter(pk__in=ids).select_related("campaign"):
-        sequence_id = enrollment.campaign.sequence_id
-        if sequence_id not in steps_by_sequence:
-            steps_by_sequence[sequence_id] = list(
-                Step.objects.filter(sequence_id=sequence_id).select_related("template")
-            )
-        try:
-            action = process(enrollment, now, steps_by_sequence[sequence_id])
-        except Exception:
-            log.exception(
-                "enrollment %s failed; it stays claimed until the lease ends", enrollment.pk
-            )
-            continue
-        counter = {
-            "send": "sent",
-            "wait": "waiting",
-            "skip": "skipped",
-            "stop": "stopped",
-            "finish": "finished",
-        }
-        setattr(report, counter[action.kind], getattr(report, counter[action.kind]) + 1)
-        Enrollment.objects.filter(pk=enrollment.pk, claimed_by=enrollment.claimed_by).update(
-            claimed_until=None
-        )
+    if ids:
+        Batch(ids, now, worker).run(report)
     return report
+
+
+# The seed's middle case: about 15% of contacted leads reply.
+EXPECTED_REPLY_RATE = 0.15
+COUNTERS = {
+    "send": "sent",
+    "wait": "waiting",
+    "park": "waiting",
+    "skip": "skipped",
+    "stop": "stopped",
+    "finish": "finished",
+}
+PARKED = "a send may or may not have gone out: a person decides"
+BUSY = "another worker is sending it"
+FAILED_MESSAGE = "enrollment %s failed; it stays claimed until the lease ends"
+
+
+@lru_cache(maxsize=256)
+def _db(moment: datetime | None):
+    """A datetime as the ORM would store it: raw statements skip the ORM's conversion. A
+    batch writes the same few moments (its clock, the next step's time) many times over."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _insert_rows(model, objects: list) -> None:
+    """INSERT new model instances with one executemany, skipping the ORM's per-field work
+    (most of the cost of a bulk_create this size); every field must already be set."""
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters = []
+    for f in fields:
+        if f.get_internal_type() == "DateTimeField":
+            adapters.append(_db)
+        elif f.get_internal_type() == "JSONField":
+            adapters.append(lambda value, f=f: connection.ops.adapt_json_value(value, f.encoder))
+        else:
+            adapters.append(None)
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    rows = [
+        [
+            adapt(getattr(obj, name)) if adapt else getattr(obj, name)
+            for name, adapt in zip(names, adapters, strict=True)
+        ]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})", rows)
+
+
+@dataclass(slots=True)
+class Due:
+    """A claimed enrolment: the columns the engine reads and writes, without a model
+    instance's weight (building 500 of them costs more than the query)."""
+
+    pk: int
+    lead_id: int
+    campaign_id: int
+    status: str
+    position: int
+    enrolled_at: datetime
+    started_at: datetime | None
+    stop_reason: str
+    next_action_at: datetime | None
+    last_decision: str = ""
+
+
+DUE_FIELDS = (
+    "id", "lead_id", "campaign_id", "status", "position", "enrolled_at", "started_at",
+    "stop_reason", "next_action_at",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class LeadView:
+    """What the gate, the template choice and the merge fields read of a lead; a lead that
+    goes back to the pool is loaded in full for that."""
+
+    pk: int
+    practice_id: int
+    status: str
+    stage: str
+    estimated_value: Decimal | None
+    first_name: str
+    treatment: str
+    preferred_language: str
+    dormancy_reason: str
+    last_contact_at: datetime | None
+    inquired_at: datetime | None
+    practice: object = None
+
+
+LEAD_FIELDS = (
+    "id", "practice_id", "status", "stage", "estimated_value", "first_name", "treatment",
+    "preferred_language", "dormancy_reason", "last_contact_at", "inquired_at",
+)  # fmt: skip
+
+
+@dataclass
+class Plan:
+    lead: LeadView
+    campaign: Campaign
+    steps: list[Step]
+    step: Step | None
+    gate: Decision | None
+
+
+class Batch:
+    """One claimed batch of enrolments, decided and carried out together.
+
+    What the decisions need (leads, contact points, consents, suppressions, recent touches,
+    replies, earlier outbox rows, templates) is read in a handful of queries, and the
+    enrolments' new state is written in one transaction at the end. Sends go in groups of the
+    channel adapter's ``sends_per_commit``: the group's outbox rows are committed as *sending*
+    before the channel is called, and marked *sent* with their timeline entries in one
+    transaction after. A worker that dies in between leaves that group *uncertain* for a
+    person, never re-sent; a channel whose calls are slow and costly to doubt (a provider
+    over the network) sends one message per commit. A worker that dies elsewhere loses only
+    its undecided work: its claims run out and another worker finds each message's state in
+    the outbox.
+    """
+
+    def __init__(self, ids: list[int], now: datetime, worker: str) -> None:
+        self.now, self.worker = now, worker
+        self.enrollments = [
+            Due(*row)
+            for row in Enrollment.objects.filter(pk__in=ids)
+            .order_by("next_action_at", "pk")
+            .values_list(*DUE_FIELDS)
+        ]
+        self.campaigns = {
+            c.pk: c
+            for c in Campaign.objects.filter(
+                pk__in={e.campaign_id for e in self.enrollments}
+            ).select_related("practice")
+        }
+        practices = {c.practice_id: c.practice for c in self.campaigns.values()}
+        self.steps: dict[int, list[Step]] = defaultdict(list)
+        sequences = {c.sequence_id for c in self.campaigns.values()}
+        for step in (
+            Step.objects.filter(sequence_id__in=sequences)
+            .select_related("template")
+            .order_by("sequence_id", "position")
+        ):
+            self.steps[step.sequence_id].append(step)
+        self.leads: dict[int, LeadView] = {}
+        for row in Lead.objects.filter(pk__in={e.lead_id for e in self.enrollments}).values_list(
+            *LEAD_FIELDS
+        ):
+            lead = LeadView(*row)
+            lead.practice = practices.get(lead.practice_id) or Practice.objects.get(
+                pk=lead.practice_id
+            )
+            self.leads[lead.pk] = lead
+        self.known = known_for(list(self.leads.values()))
+        self.touches: dict[int, list[datetime]] = defaultdict(list)
+        self.replies: dict[int, list[datetime]] = defaultdict(list)
+        week_ago = now - timedelta(days=7)
+        if self.enrollments:
+            since = min([week_ago] + [e.enrolled_at for e in self.enrollments])
+            for lead_id, kind, at in Interaction.objects.filter(
+                lead_id__in=self.leads,
+                kind__in=[InteractionKind.MESSAGE_OUT, InteractionKind.MESSAGE_IN],
+                occurred_at__gte=since,
+                occurred_at__lte=now,
+            ).values_list("lead_id", "kind", "occurred_at"):
+                if kind == InteractionKind.MESSAGE_IN:
+                    self.replies[lead_id].append(at)
+                elif at > week_ago:
+                    self.touches[lead_id].append(at)
+        self.outbox = {
+            m.idempotency_key: m
+            for m in OutboundMessage.objects.filter(
+                idempotency_key__in=[self.key(e) for e in self.enrollments]
+            )
+        }
+        self.plans: dict[int, Plan] = {}
+        self.budget_used: dict[tuple[int, str], int] = {}
+        self.pacing: dict[int, list[int]] = {}
+        self.templates: dict[tuple[int, str], list[MessageTemplate]] = {}
+        self.versions: dict[int, object] = {}
+        self.changed: list[Due] = []
+        self.stalled: list[int] = []
+        self.pool: list[int] = []
+
+    @staticmethod
+    def key(enrollment: Due) -> str:
+        return f"enrollment-{enrollment.pk}-step-{enrollment.position}"
+
+    def run(self, report: RunReport) -> None:
+        sends: dict[str, list[Due]] = defaultdict(list)
+        for enrollment in self.enrollments:
+            try:
+                action = self.decide(enrollment)
+            except Exception:
+                log.exception(FAILED_MESSAGE, enrollment.pk)
+                continue
+            if action.kind == "send":
+                sends[self.plans[enrollment.pk].step.channel].append(enrollment)
+            else:
+                self.apply(enrollment, action, report)
+        for channel, group in sends.items():
+            adapter = adapter_for(channel)
+            size = max(1, getattr(adapter, "sends_per_commit", 1))
+            for start in range(0, len(group), size):
+                chunk = group[start : start + size]
+                try:
+                    outcomes = self.deliver(chunk, adapter)
+                except Exception:
+                    log.exception(FAILED_MESSAGE, [e.pk for e in chunk])
+                    continue
+                for enrollment, action in outcomes:
+                    self.apply(enrollment, action, report)
+        self.write()
+
+    # Deciding.
+
+    def decide(self, enrollment: Due) -> Action:
+        lead = self.leads[enrollment.lead_id]
+        campaign = self.campaigns[enrollment.campaign_id]
+        steps = self.steps[campaign.sequence_id]
+        step = steps[enrollment.position] if enrollment.position < len(steps) else None
+        gate = None
+        if step is not None:
+            gate = can_contact(
+                lead,
+                step.channel,
+                self.now,
+                campaign_active=campaign.active,
+                touches=self.touches[lead.pk],
+                known=self.known,
+            )
+        reachable = (
+            gate is None
+            or gate.code != "no_contact_point"
+            or any(usable_points(lead, c, known=self.known) for c in Channel)
+        )
+        self.plans[enrollment.pk] = Plan(lead, campaign, steps, step, gate)
+        action = decide_next(
+            position=enrollment.position,
+            steps=specs(steps),
+            lead_status=lead.status,
+            lead_value=lead.estimated_value,
+            replied=any(at >= enrollment.enrolled_at for at in self.replies[lead.pk]),
+            gate=gate,
+            reachable=reachable,
+            lead_stage=lead.stage,
+        )
+        if action.kind != "send" or step is None:
+            return action
+        held = self.over_budget(campaign, step.channel)
+        if held is None and enrollment.started_at is None:
+            held = self.paced(lead.practice)
+        if held is not None:
+            return held
+        # Count this send now, so that the rest of the batch sees it: the budget, the
+        # pacing of new leads and the lead's own caps.
+        if (campaign.pk, step.channel) in self.budget_used:
+            self.budget_used[campaign.pk, step.channel] += 1
+        if enrollment.started_at is None:
+            self.pacing[lead.practice_id][1] += 1
+        self.touches[lead.pk].append(self.now)
+        return action
+
+    def day(self, practice) -> tuple[datetime, datetime]:
+        """The practice's midnight today and tomorrow (an hour past, then back: DST-safe)."""
+        zone = ZoneInfo(practice.timezone)
+        midnight = self.now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight, (midnight + timedelta(days=1, hours=1)).replace(hour=0)
+
+    def over_budget(self, campaign: Campaign, channel: str) -> Action | None:
+        """None when today's budget for the channel has room, else wait for tomorrow."""
+        budget = (campaign.daily_budget or {}).get(channel)
+        if budget is None:
+            return None
+        midnight, tomorrow = self.day(campaign.practice)
+        if (campaign.pk, channel) not in self.budget_used:
+            self.budget_used[campaign.pk, channel] = OutboundMessage.objects.filter(
+                source=f"campaign-{campaign.pk}", channel=channel, sending_at__gte=midnight
+            ).count()
+        if self.budget_used[campaign.pk, channel] < int(budget):
+            return None
+        return Action("wait", f"today's {channel} budget of {budget} is spent", tomorrow)
+
+    def paced(self, practice) -> Action | None:
+        """Start new leads only as fast as the team can answer the replies they bring.
+
+        Replies waiting for a person (leads marked responded) use up the day's capacity; what
+        is left, divided by the expected reply rate, is how many leads may get their first
+        message today. None when this one may start.
+        """
+        midnight, tomorrow = self.day(practice)
+        if practice.pk not in self.pacing:
+            waiting = Lead.objects.filter(practice=practice, status=LeadStatus.RESPONDED).count()
+            started = Enrollment.objects.filter(practice=practice, started_at__gte=midnight).count()
+            self.pacing[practice.pk] = [waiting, started]
+        waiting, started = self.pacing[practice.pk]
+        room = practice.replies_per_day - waiting
+        if room > 0 and started < room / EXPECTED_REPLY_RATE:
+            return None
+        return Action(
+            "wait",
+            f"pacing: {waiting} replies are waiting for the team (it answers "
+            f"{practice.replies_per_day} a day); new leads start tomorrow",
+            tomorrow,
+        )
+
+    # Sending.
+
+    def compose(self, enrollment: Due) -> OutboundMessage:
+        """The step's message for this lead, ready to go (already marked sending)."""
+        plan = self.plans[enrollment.pk]
+        version = self.version_for(plan.step, plan.lead)
+        link = ""
+        if "unsubscribe_link" in fields_used(version.subject + version.body):
+            link = unsubscribe_url(plan.lead)
+        context = lead_context(
+            plan.lead, coordinator=plan.campaign.sender_name, unsubscribe_link=link, now=self.now
+        )
+        point = plan.gate.contact_point if plan.gate else None
+        return OutboundMessage(
+            idempotency_key=self.key(enrollment),
+            practice_id=plan.lead.practice_id,
+            lead_id=plan.lead.pk,
+            channel=plan.step.channel,
+            source=f"campaign-{plan.campaign.pk}",
+            to_value=point.value if point else "",
+            subject=render(version.subject, context).text,
+            body=render(version.body, context).text,
+            status=OutboundStatus.SENDING,
+            sending_at=self.now,
+            created_at=self.now,
+        )
+
+    def version_for(self, step: Step, lead: LeadView):
+        """The step's message in the lead's language and for its reason, where one exists."""
+        template = step.template
+        if template.step:
+            key = (template.practice_id, template.step)
+            if key not in self.templates:
+                self.templates[key] = list(
+                    MessageTemplate.objects.filter(practice_id=key[0], step=key[1])
+                )
+            template = pick_template(self.templates[key], lead) or template
+        if template.pk not in self.versions:
+            self.versions[template.pk] = template.current
+        return self.versions[template.pk]
+
+    def deliver(self, chunk: list[Due], adapter) -> list[tuple[Due, Action]]:
+        """Send each enrolment's message at most once; "send" when it went out (now or before)."""
+        outcomes: list[tuple[Due, Action]] = []
+        fresh, queued = [], []
+        for enrollment in chunk:
+            message = self.outbox.get(self.key(enrollment))
+            if message is None:
+                fresh.append(self.compose(enrollment))
+            elif message.status == OutboundStatus.QUEUED:
+                queued.append(message)  # a retry after a passing failure
+            else:
+                outcomes.append((enrollment, self.earlier(enrollment, message)))
+        # Claim the sends: new rows go in as sending and queued ones move to sending only if
+        # still queued, committed before the channel is called.
+        with transaction.atomic():
+            taken = self.insert(fresh)
+            if queued:
+                claimed = set(
+                    OutboundMessage.objects.filter(
+                        pk__in=[m.pk for m in queued], status=OutboundStatus.QUEUED
+                    ).values_list("pk", flat=True)
+                )
+                OutboundMessage.objects.filter(pk__in=claimed).update(
+                    status=OutboundStatus.SENDING, sending_at=self.now
+                )
+                taken += [m for m in queued if m.pk in claimed]
+        by_key = {self.key(e): e for e in chunk}
+        done = {m.idempotency_key for m in taken} | {self.key(e) for e, _ in outcomes}
+        for key in by_key.keys() - done:
+            outcomes.append((by_key[key], Action("wait", BUSY, self.now + LEASE)))
+        sent, failed = [], []
+        for message in taken:
+            try:
+                result = adapter.send(message)
+            except DeliveryError as exc:
+                failed.append((message, exc))
+                permanent = exc.permanent
+                why = f"not delivered: {exc}" if permanent else f"the channel will retry: {exc}"
+                at = None if permanent else self.now + timedelta(minutes=15)
+                kind = "skip" if permanent else "wait"
+                outcomes.append((by_key[message.idempotency_key], Action(kind, why, at)))
+                continue
+            sent.append((message, result))
+            outcomes.append((by_key[message.idempotency_key], Action("send", "sent")))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE channels_outboundmessage SET status = %s, provider = %s, "
+                "provider_id = %s, sent_at = %s WHERE id = %s",
+                [
+                    (OutboundStatus.SENT, r.provider, r.provider_id, _db(self.now), m.pk)
+                    for m, r in sent
+                ],
+            )
+            cursor.executemany(
+                "UPDATE channels_outboundmessage SET status = %s, error = %s WHERE id = %s",
+                [
+                    (
+                        OutboundStatus.FAILED if exc.permanent else OutboundStatus.QUEUED,
+                        str(exc)[:1000],
+                        m.pk,
+                    )
+                    for m, exc in failed
+                ],
+            )
+            _insert_rows(
+                Interaction, [self.timeline(m, by_key[m.idempotency_key]) for m, _ in sent]
+            )
+        return outcomes
+
+    def insert(self, fresh: list[OutboundMessage]) -> list[OutboundMessage]:
+        """Write new outbox rows; a row another worker wrote first (it took over an
+        enrolment whose lease ran out) is left to that worker."""
+        if not fresh:
+            return []
+        keys = [m.idempotency_key for m in fresh]
+        try:
+            with transaction.atomic():
+                _insert_rows(OutboundMessage, fresh)
+        except IntegrityError:
+            there = set(
+                OutboundMessage.objects.filter(idempotency_key__in=keys).values_list(
+                    "idempotency_key", flat=True
+                )
+            )
+            fresh = [m for m in fresh if m.idempotency_key not in there]
+            _insert_rows(OutboundMessage, fresh)
+        ids = dict(
+            OutboundMessage.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", "id"
+            )
+        )
+        for message in fresh:
+            message.pk = ids[message.idempotency_key]
+            message._state.adding = False
+        return fresh
+
+    def earlier(self, enrollment: Due, message: OutboundMessage) -> Action:
+        """What to do about a message an earlier attempt already wrote."""
+        if message.status == OutboundStatus.SENT:
+            # Sent by an attempt that died before moving the enrolment on.
+            logged = Interaction.objects.filter(
+                lead_id=message.lead_id, kind=InteractionKind.MESSAGE_OUT, data__outbound=message.pk
+            ).exists()
+            if not logged:
+                Interaction.objects.bulk_create([self.timeline(message, enrollment)])
+            return Action("send", "sent")
+        if message.status == OutboundStatus.FAILED:
+            return Action("skip", message.error or "the channel refused it")
+        # Sending or uncertain: it may or may not have gone out.
+        OutboundMessage.objects.filter(pk=message.pk, status=OutboundStatus.SENDING).update(
+            status=OutboundStatus.UNCERTAIN
+        )
+        return Action("park", PARKED)
+
+    def timeline(self, message: OutboundMessage, enrollment: Due) -> Interaction:
+        """The message on the lead's timeline (written with its *sent* mark)."""
+        plan = self.plans[enrollment.pk]
+        if plan.lead.status == LeadStatus.STALLED:
+            self.stalled.append(plan.lead.pk)
+        return Interaction(
+            practice_id=plan.lead.practice_id,
+            lead_id=plan.lead.pk,
+            kind=InteractionKind.MESSAGE_OUT,
+            channel=message.channel,
+            actor_label=f"campaign: {plan.campaign.name}"[:100],
+            summary=(message.subject or message.body)[:300],
+            body=message.body,
+            data={"outbound": message.pk, "step": enrollment.position + 1},
+            occurred_at=self.now,
+            created_at=self.now,
+        )
+
+    # The enrolments' new state.
+
+    def apply(self, enrollment: Due, action: Action, report: RunReport) -> None:
+        kind = action.kind
+        field = COUNTERS[kind]
+        setattr(report, field, getattr(report, field) + 1)
+        plan = self.plans[enrollment.pk]
+        if kind in ("send", "skip"):
+            if kind == "send" and enrollment.started_at is None:
+                enrollment.started_at = self.now
+            enrollment.position += 1
+            steps = plan.steps
+            following = steps[enrollment.position] if enrollment.position < len(steps) else None
+            enrollment.next_action_at = (
+                after_wait(self.now, following, plan.lead.practice) if following else self.now
+            )
+            enrollment.last_decision = action.reason
+        elif kind == "wait":
+            enrollment.next_action_at = action.at
+            enrollment.last_decision = action.reason
+            if action.at is None:
+                enrollment.status = EnrollmentStatus.WAITING
+        elif kind == "park":
+            enrollment.status = EnrollmentStatus.WAITING
+            enrollment.next_action_at = None
+            enrollment.last_decision = action.reason
+        else:  # stop, finish
+            enrollment.status = (
+                EnrollmentStatus.STOPPED if kind == "stop" else EnrollmentStatus.FINISHED
+            )
+            enrollment.stop_reason = action.reason
+            enrollment.next_action_at = None
+            closed = any(s.closing for s in plan.steps)
+            lead = plan.lead
+            if (
+                kind == "finish"
+                and closed
+                and lead.status in (LeadStatus.IN_SEQUENCE, LeadStatus.STALLED)
+            ):
+                # Seed: non-responders go back to the pool, eligible again months later.
+                self.pool.append(lead.pk)
+        self.changed.append(enrollment)
+
+    def write(self) -> None:
+        """Every decided enrolment's new state, and its claim released, in one transaction.
+
+        Rows another worker has claimed since (our lease ran out) are left to that worker.
+        """
+        now = _db(self.now)
+        rows = [
+            (
+                e.status,
+                e.position,
+                _db(e.next_action_at),
+                e.last_decision[:300],
+                e.stop_reason[:200],
+                _db(e.started_at),
+                now,
+                e.pk,
+                self.worker,
+            )
+            for e in self.changed
+        ]
+        with transaction.atomic():
+            if rows:
+                with connection.cursor() as cursor:
+                    cursor.executemany(
+                        "UPDATE campaigns_enrollment SET status = %s, position = %s, "
+                        "next_action_at = %s, last_decision = %s, stop_reason = %s, "
+                        "started_at = %s, claimed_until = NULL, updated_at = %s "
+                        "WHERE id = %s AND claimed_by = %s",
+                        rows,
+                    )
+            if self.stalled:
+                Lead.objects.filter(pk__in=self.stalled, status=LeadStatus.STALLED).update(
+                    status=LeadStatus.IN_SEQUENCE
+                )
+            for lead in Lead.objects.filter(pk__in=self.pool).select_related("practice"):
+                return_to_pool(lead, finished_at=self.now)
 
 
 def stop_for_lead(lead: Lead, reason: str) -> int:

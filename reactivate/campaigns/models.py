@@ -137,11 +137,18 @@ class Enrollment(models.Model):
     claimed_by = models.CharField(max_length=60, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField()
+    started_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the lead's first message of this campaign went."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "lead"], name="enrolled_once")]
-        indexes = [models.Index(fields=["status", "next_action_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_action_at"]),
+            # Pacing counts the leads a practice started today, once per batch.
+            models.Index(fields=["practice", "started_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lead} in {self.campaign}"

@@ -26,5 +26,10 @@ class DeliveryError(Exception):
 
 class ChannelAdapter(Protocol):
     name: str
+    # How many messages may be marked "sending" in one commit before the adapter is called
+    # for each. A worker that dies mid-group leaves the whole group "uncertain" for a person,
+    # so an adapter that calls a provider over the network says 1: a commit costs far less
+    # than the call, and a person never has to check more than the one message.
+    sends_per_commit: int
 
     def send(self, outbound: OutboundMessage) -> SendResult: ...

@@ -25,7 +25,7 @@ class OutboundMessage(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=100, unique=True)
     source = models.CharField(
-        max_length=40, blank=True, db_index=True, help_text="What sent it, e.g. campaign-12."
+        max_length=40, blank=True, help_text="What sent it, e.g. campaign-12."
     )
     to_value = models.CharField(max_length=320)
     subject = models.CharField(max_length=200, blank=True)
@@ -42,7 +42,17 @@ class OutboundMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["practice", "status"])]
+        indexes = [
+            models.Index(fields=["practice", "status"]),
+            # A campaign's daily budget per channel is counted from here.
+            models.Index(fields=["source", "channel", "sending_at"]),
+            # Every engine pass looks for sends a dead worker left behind: a tiny index.
+            models.Index(
+                fields=["sending_at"],
+                condition=models.Q(status="sending"),
+                name="outbound_sending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to_value} ({self.status})"

@@ -196,19 +196,34 @@ US_STATES = {
 }  # fmt: skip
 
 
-@cache
 def state_for_number(e164: str) -> str | None:
     """The US state a number's area code belongs to ("+13055550177" → "FL"), when known."""
+    if not e164.startswith("+1") or len(e164) != 12:
+        return None
+    # An area code lies in one state: cache by it, not by number, so that a worker that
+    # checks a million numbers keeps a few hundred answers, not a million.
+    return _state_for_area(e164[:5], e164)
+
+
+_AREA_STATES: dict[str, str] = {}
+
+
+def _state_for_area(area: str, sample: str) -> str | None:
+    if area in _AREA_STATES:
+        return _AREA_STATES[area]
     from phonenumbers import geocoder
 
     try:
-        number = phonenumbers.parse(e164)
+        number = phonenumbers.parse(sample)
     except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 1:
-        return None
+        return None  # a malformed number says nothing about its area code
     place = geocoder.description_for_number(number, "en")
-    if place in US_STATES:
-        return US_STATES[place]
-    tail = place.rsplit(", ", 1)[-1]
-    return tail if tail in US_STATES.values() else None
+    state = US_STATES.get(place)
+    if state is None:
+        tail = place.rsplit(", ", 1)[-1]
+        state = tail if tail in US_STATES.values() else None
+    if state is not None:
+        # Only answers are kept: a geocoder that knows no place for this exchange may still
+        # know one for another number in the same area code.
+        _AREA_STATES[area] = state
+    return state

@@ -17,12 +17,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 MISSING = "(missing)"
 OTHER = "(other)"
@@ -100,6 +101,11 @@ class ExplainableModel:
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, frame: pl.DataFrame, y: np.ndarray, *, seed: int = 0) -> ExplainableModel:
+        # scikit-learn only where a model is fitted: it takes seconds to import, and every
+        # web and worker process imports this module to apply a stored model.
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
+
         y = np.asarray(y, dtype=int)
         if y.min() == y.max():
             raise ValueError("Need both outcomes (some yes, some no) to learn from.")
@@ -153,6 +159,8 @@ class ExplainableModel:
         return Column(name, self.labels.get(name, name), "number", levels, edges)
 
     def _matrix(self, frame: pl.DataFrame) -> sparse.csr_matrix:
+        from scipy import sparse  # imported where used, like scikit-learn in fit()
+
         rows = frame.height
         offsets, start = [], 0
         for column in self.columns:

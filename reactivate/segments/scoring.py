@@ -17,8 +17,6 @@ import numpy as np
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
-from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import train_test_split
 
 from reactivate.leads.choices import LeadStatus
 from reactivate.leads.imports.bulk import read_frame, sql_datetime, sql_float, update_frame
@@ -250,6 +248,9 @@ def fit_practice(practice: Practice, *, seed: int = 0) -> FitResult:
     model is activated (refit on every outcome) only when its held-out AUC is at least the
     prior's and its Brier score no worse; otherwise it is recorded and the prior stays.
     """
+    from sklearn.metrics import brier_score_loss, roc_auc_score  # slow to import: see model.fit
+    from sklearn.model_selection import train_test_split
+
     data = labelled(lead_frame(practice))
     y = data.get_column("outcome").to_numpy()
     positives = int(y.sum()) if y.size else 0

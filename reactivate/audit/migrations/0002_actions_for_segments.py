@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('lead.viewed', 'Viewed a lead'), ('lead.changed', 'Changed a lead'), ('leads.exported', 'Exported leads'), ('practice.changed', 'Changed practice settings'), ('segment.saved', 'Saved a segment'), ('segment.deleted', 'Deleted a segment'), ('assessment.exported', 'Exported the assessment')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("lead.viewed", "Viewed a lead"),
+                    ("lead.changed", "Changed a lead"),
+                    ("leads.exported", "Exported leads"),
+                    ("practice.changed", "Changed practice settings"),
+                    ("segment.saved", "Saved a segment"),
+                    ("segment.deleted", "Deleted a segment"),
+                    ("assessment.exported", "Exported the assessment"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

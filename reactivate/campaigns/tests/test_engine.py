@@ -219,28 +219,47 @@ class CampaignRun(BaseTestCase):
         send.assert_not_called()
         self.assertEqual(OutboundMessage.objects.count(), sent)
 
-    def test_a_worker_dying_mid_send_leaves_it_uncertain(self):
-        campaign_launch(self.campaign, MORNING)
+    def die_mid_send(self, *, per_commit: int) -> set[int]:
+        """Run the engine with a channel that kills the worker at its first call."""
 
         def die(self, outbound):
             raise SystemExit("killed")
 
         with (
             mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
+            mock.patch("reactivate.channels.sandbox.SandboxAdapter.sends_per_commit", per_commit),
             self.assertRaises(SystemExit),
         ):
             run_due(MORNING)
-        dying = OutboundMessage.objects.get(status=OutboundStatus.SENDING)
-        later = MORNING + timedelta(minutes=10)
+        dying = set(
+            OutboundMessage.objects.filter(status=OutboundStatus.SENDING).values_list(
+                "pk", flat=True
+            )
+        )
         Enrollment.objects.update(claimed_until=None)
         with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send") as send:
-            run_due(later)
-            sent_again = [c.args[0].pk for c in send.call_args_list]
-        dying.refresh_from_db()
-        self.assertEqual(dying.status, OutboundStatus.UNCERTAIN)
-        self.assertNotIn(dying.pk, sent_again)
-        stuck = Enrollment.objects.get(lead=dying.lead)
-        self.assertEqual(stuck.status, EnrollmentStatus.WAITING)
+            send.return_value = SendResult("sandbox", "s")
+            run_due(MORNING + timedelta(minutes=10))
+            sent_again = {c.args[0].pk for c in send.call_args_list}
+        self.assertFalse(dying & sent_again)
+        for message in OutboundMessage.objects.filter(pk__in=dying):
+            self.assertEqual(message.status, OutboundStatus.UNCERTAIN)
+            stuck = Enrollment.objects.get(lead=message.lead)
+            self.assertEqual(stuck.status, EnrollmentStatus.WAITING)
+        return dying
+
+    def test_a_worker_dying_mid_send_leaves_it_uncertain(self):
+        campaign_launch(self.campaign, MORNING)
+        # A channel that sends one message per commit: only the message in flight is in doubt.
+        self.assertEqual(len(self.die_mid_send(per_commit=1)), 1)
+        self.assertEqual(OutboundMessage.objects.filter(status=OutboundStatus.SENT).count(), 7)
+
+    def test_a_group_in_flight_is_uncertain_as_a_whole(self):
+        campaign_launch(self.campaign, MORNING)
+        # The sandbox commits many sends at once: all of the group in flight is in doubt,
+        # and none of it goes out again.
+        self.assertEqual(len(self.die_mid_send(per_commit=100)), 8)
+        self.assertEqual(OutboundMessage.objects.filter(status=OutboundStatus.SENT).count(), 0)
 
     def test_business_days_skip_weekends_and_holidays(self):
         from reactivate.campaigns.engine import after_wait

@@ -169,9 +169,22 @@ class Unsubscribe(BaseTestCase):
             Interaction.objects.filter(lead=self.north_lead, summary="Unsubscribed from email")
         )
 
+    def test_links_in_the_earlier_token_format_still_work(self):
+        token = signing.dumps(
+            {"p": self.north.pk, "l": self.north_lead.pk},
+            salt="reactivate.unsubscribe",
+            compress=True,
+        )
+        self.assertEqual(self.client.post(f"/u/{token}/").status_code, 200)
+        self.assertTrue(Suppression.objects.filter(practice=self.north).exists())
+
     def test_a_forged_or_altered_token_is_refused(self):
         token = unsubscribe_token(self.north_lead)
         forged = signing.dumps({"p": self.south.pk, "l": self.south_lead.pk}, salt="other")
-        for bad in (token[:-2] + "xx", forged, "nonsense"):
+        # Signed for another lead's number with the wrong key, or a valid signature over
+        # something that is not a lead.
+        wrong_key = signing.Signer(salt="other").sign(f"{self.south.pk}-{self.south_lead.pk}")
+        not_a_lead = signing.Signer(salt="reactivate.unsubscribe").sign("drop table")
+        for bad in (token[:-2] + "xx", forged, "nonsense", wrong_key, not_a_lead):
             self.assertEqual(self.client.post(f"/u/{bad}/").status_code, 404)
         self.assertFalse(Suppression.objects.exists())

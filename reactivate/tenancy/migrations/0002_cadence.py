@@ -5,30 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='first_attempt_months',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Months after a lead stalls before its first reactivation attempt.', validators=[django.core.validators.MinValueValidator(1)]),
+            model_name="practice",
+            name="first_attempt_months",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Months after a lead stalls before its first reactivation attempt.",
+                validators=[django.core.validators.MinValueValidator(1)],
+            ),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='max_cycles',
-            field=models.PositiveSmallIntegerField(default=5, help_text='Lifetime cap: a lead is never put through more reactivation sequences.', validators=[django.core.validators.MinValueValidator(1)]),
+            model_name="practice",
+            name="max_cycles",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="Lifetime cap: a lead is never put through more reactivation sequences.",
+                validators=[django.core.validators.MinValueValidator(1)],
+            ),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='repeat_every_months',
-            field=models.PositiveSmallIntegerField(default=12, help_text='After the second attempt, try again this often.', validators=[django.core.validators.MinValueValidator(1)]),
+            model_name="practice",
+            name="repeat_every_months",
+            field=models.PositiveSmallIntegerField(
+                default=12,
+                help_text="After the second attempt, try again this often.",
+                validators=[django.core.validators.MinValueValidator(1)],
+            ),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='second_attempt_months',
-            field=models.PositiveSmallIntegerField(default=6, help_text='Months after a lead stalls before the second attempt.', validators=[django.core.validators.MinValueValidator(1)]),
+            model_name="practice",
+            name="second_attempt_months",
+            field=models.PositiveSmallIntegerField(
+                default=6,
+                help_text="Months after a lead stalls before the second attempt.",
+                validators=[django.core.validators.MinValueValidator(1)],
+            ),
         ),
     ]
