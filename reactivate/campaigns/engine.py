@@ -366,6 +366,7 @@ class Batch:
                 idempotency_key__in=[self.key(e) for e in self.enrollments]
             )
         }
+        self.specs = {sequence: specs(steps) for sequence, steps in self.steps.items()}
         self.plans: dict[int, Plan] = {}
         self.budget_used: dict[tuple[int, str], int] = {}
         self.pacing: dict[int, list[int]] = {}
@@ -430,7 +431,7 @@ class Batch:
         self.plans[enrollment.pk] = Plan(lead, campaign, steps, step, gate)
         action = decide_next(
             position=enrollment.position,
-            steps=specs(steps),
+            steps=self.specs[campaign.sequence_id],
             lead_status=lead.status,
             lead_value=lead.estimated_value,
             replied=any(at >= enrollment.enrolled_at for at in self.replies[lead.pk]),
