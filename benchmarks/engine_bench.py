@@ -7,7 +7,9 @@ Builds one practice with N enrolled leads (an email each), M of them due now, th
 worker processes (each loops the engine's run_due until nothing is due) and times them until
 every due step is decided. With --kill-trials, a worker is first killed with SIGKILL at a
 random moment T times while it works. Afterwards it checks that no message was sent twice
-and that every due step was sent, deferred or marked uncertain. --db postgres uses
+(each worker writes down every message it hands to the sandbox, before the engine hears back;
+a key written twice by any workers is a duplicate) and that every due step was sent, deferred
+or marked uncertain. --db postgres uses
 DATABASE_URL. Goals (issue #6): 1,000,000 enrollments with 100,000 due in under 60 s with one
 worker on SQLite; two workers on PostgreSQL at least 1.6x one; zero duplicates.
 The last line is JSON with due, sent, deferred, uncertain, duplicates, seconds, workers, db.
@@ -134,12 +136,24 @@ def child_setup(enrollments: int, due: int) -> None:
     )
 
 
-def child_work(name: str) -> None:
+def child_work(name: str, log_dir: str) -> None:
     import django
 
     django.setup()
     from reactivate.campaigns.engine import run_due
+    from reactivate.channels.sandbox import SandboxAdapter
 
+    # The sandbox plays the provider: every message it is handed is written down (one line,
+    # one write call, so a SIGKILL cannot leave half a line) before the engine hears back.
+    # A key written twice, by any worker, is a message sent twice.
+    received = open(Path(log_dir) / f"{name}.log", "a", buffering=1)  # noqa: SIM115
+    send = SandboxAdapter.send
+
+    def record(self, outbound):
+        received.write(outbound.idempotency_key + "\n")
+        return send(self, outbound)
+
+    SandboxAdapter.send = record
     while run_due(worker=name).claimed:
         pass
 
@@ -207,7 +221,7 @@ def main() -> None:
         child_setup(args.enrollments, args.due)
         return
     if args.child == "work":
-        child_work(args.name)
+        child_work(args.name, args.home)
         return
     if args.child == "check":
         child_check(args.at)
@@ -251,6 +265,16 @@ def main() -> None:
                        check=True, capture_output=True, text=True).stdout.splitlines()[-1]
     )  # fmt: skip
     handled = check["sent"] + check["uncertain"] + check["deferred"] + check["waiting"]
+    # What the "provider" received, across every worker and every killed one.
+    received: dict[str, int] = {}
+    for log in Path(args.home).glob("*.log"):
+        for key in log.read_text().split():
+            received[key] = received.get(key, 0) + 1
+    check["duplicates"] = max(
+        check["duplicates"], sum(1 for count in received.values() if count > 1)
+    )
+    if check["sent"] > len(received):
+        raise SystemExit(f"{check['sent']} marked sent but only {len(received)} handed over")
     print(
         f"{args.workers} worker(s) on {args.db}: {seconds:.1f}s for {args.due:,} due steps "
         f"({args.due / seconds:,.0f} a second; goal: 100,000 in < 60 s on SQLite with one worker)"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 from collections import defaultdict
 from dataclasses import dataclass
@@ -134,11 +135,20 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def claim_due(now: datetime, *, limit: int = BATCH, worker: str | None = None) -> list[int]:
-    """Claim up to ``limit`` due enrolments for this worker; returns their ids."""
-    worker = worker or worker_name()
+@dataclass(frozen=True)
+class Claim:
+    """A batch of enrolments one worker holds until its lease ends, tagged so that the batch
+    can be read back by its tag (a join, not a list of ids in every query)."""
+
+    tag: str
+    ids: list[int]
+
+
+def claim_due(now: datetime, *, limit: int = BATCH, worker: str | None = None) -> Claim:
+    """Claim up to ``limit`` due enrolments for this worker."""
+    tag = f"{(worker or worker_name())[:44]}/{secrets.token_hex(6)}"
     until = now + LEASE
-    params = [worker, _db(until), EnrollmentStatus.ACTIVE.value, _db(now), _db(now), limit]
+    params = [tag, _db(until), EnrollmentStatus.ACTIVE.value, _db(now), _db(now), limit]
     # Only enrolments of running campaigns (pilot or running) are due: pausing a campaign
     # stops its sends without touching its enrolments.
     select = (
@@ -155,7 +165,7 @@ def claim_due(now: datetime, *, limit: int = BATCH, worker: str | None = None) -
             f"WHERE id IN ({select}) RETURNING id",
             params,
         )
-        return [row[0] for row in cursor.fetchall()]
+        return Claim(tag, [row[0] for row in cursor.fetchall()])
 
 
 def recover_uncertain(now: datetime) -> int:
@@ -183,10 +193,10 @@ def run_due(
     worker = worker or worker_name()
     recover_uncertain(now)
     report = RunReport()
-    ids = claim_due(now, limit=limit, worker=worker)
-    report.claimed = len(ids)
-    if ids:
-        Batch(ids, now, worker).run(report)
+    claim = claim_due(now, limit=limit, worker=worker)
+    report.claimed = len(claim.ids)
+    if claim.ids:
+        Batch(claim, now).run(report)
     return report
 
 
@@ -312,19 +322,19 @@ class Batch:
     the outbox.
     """
 
-    def __init__(self, ids: list[int], now: datetime, worker: str) -> None:
-        self.now, self.worker = now, worker
+    def __init__(self, claim: Claim, now: datetime) -> None:
+        self.now, self.tag = now, claim.tag
+        # The batch as a subquery: lists of 500 ids cost the ORM more than the queries do.
+        claimed = Enrollment.objects.filter(claimed_by=claim.tag, claimed_until__isnull=False)
+        lead_ids = claimed.values("lead_id")
         self.enrollments = [
-            Due(*row)
-            for row in Enrollment.objects.filter(pk__in=ids)
-            .order_by("next_action_at", "pk")
-            .values_list(*DUE_FIELDS)
+            Due(*row) for row in claimed.order_by("next_action_at", "pk").values_list(*DUE_FIELDS)
         ]
         self.campaigns = {
             c.pk: c
-            for c in Campaign.objects.filter(
-                pk__in={e.campaign_id for e in self.enrollments}
-            ).select_related("practice")
+            for c in Campaign.objects.filter(pk__in=claimed.values("campaign_id")).select_related(
+                "practice"
+            )
         }
         practices = {c.practice_id: c.practice for c in self.campaigns.values()}
         self.steps: dict[int, list[Step]] = defaultdict(list)
@@ -336,26 +346,28 @@ class Batch:
         ):
             self.steps[step.sequence_id].append(step)
         self.leads: dict[int, LeadView] = {}
-        for row in Lead.objects.filter(pk__in={e.lead_id for e in self.enrollments}).values_list(
-            *LEAD_FIELDS
-        ):
+        for row in Lead.objects.filter(pk__in=lead_ids).values_list(*LEAD_FIELDS):
             lead = LeadView(*row)
             lead.practice = practices.get(lead.practice_id) or Practice.objects.get(
                 pk=lead.practice_id
             )
             self.leads[lead.pk] = lead
-        self.known = known_for(list(self.leads.values()))
+        self.known = known_for(lead_ids, practices=list(practices))
         self.touches: dict[int, list[datetime]] = defaultdict(list)
         self.replies: dict[int, list[datetime]] = defaultdict(list)
         week_ago = now - timedelta(days=7)
         if self.enrollments:
             since = min([week_ago] + [e.enrolled_at for e in self.enrollments])
-            for lead_id, kind, at in Interaction.objects.filter(
-                lead_id__in=self.leads,
-                kind__in=[InteractionKind.MESSAGE_OUT, InteractionKind.MESSAGE_IN],
-                occurred_at__gte=since,
-                occurred_at__lte=now,
-            ).values_list("lead_id", "kind", "occurred_at"):
+            for lead_id, kind, at in (
+                Interaction.objects.filter(
+                    lead_id__in=lead_ids,
+                    kind__in=[InteractionKind.MESSAGE_OUT, InteractionKind.MESSAGE_IN],
+                    occurred_at__gte=since,
+                    occurred_at__lte=now,
+                )
+                .order_by()
+                .values_list("lead_id", "kind", "occurred_at")
+            ):
                 if kind == InteractionKind.MESSAGE_IN:
                     self.replies[lead_id].append(at)
                 elif at > week_ago:
@@ -730,7 +742,7 @@ class Batch:
                 _db(e.started_at),
                 now,
                 e.pk,
-                self.worker,
+                self.tag,
             )
             for e in self.changed
         ]

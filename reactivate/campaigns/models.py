@@ -148,6 +148,12 @@ class Enrollment(models.Model):
             models.Index(fields=["status", "next_action_at"]),
             # Pacing counts the leads a practice started today, once per batch.
             models.Index(fields=["practice", "started_at"]),
+            # A worker reads its claimed batch back by the claim's tag; only claims are here.
+            models.Index(
+                fields=["claimed_by"],
+                condition=models.Q(claimed_until__isnull=False),
+                name="enrollment_claims",
+            ),
         ]
 
     def __str__(self) -> str:

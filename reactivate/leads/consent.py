@@ -8,6 +8,7 @@ what would bring calls under the express-consent rule.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -151,28 +152,28 @@ class PointView:
     is_primary: bool
 
 
-def known_for(leads) -> Known:
-    """The contact points, consents and suppressions of ``leads``, in three queries."""
+def known_for(lead_ids, *, practices: list[int]) -> Known:
+    """The contact points, consents and suppressions of some leads of ``practices``, in three
+    queries; ``lead_ids`` is a list or a subquery of lead ids."""
     from reactivate.leads.models import Consent, ContactPoint, Suppression
 
-    points: dict[int, list] = {lead.pk: [] for lead in leads}
-    for row in ContactPoint.objects.filter(lead_id__in=points).values_list(
+    points: dict[int, list] = defaultdict(list)
+    mine = ContactPoint.objects.filter(lead_id__in=lead_ids).order_by()
+    for row in mine.values_list(
         "id", "practice_id", "lead_id", "kind", "value", "validity", "line_type", "timezone",
         "is_primary",
     ):  # fmt: skip
         point = PointView(*row)
         points[point.lead_id].append(point)
-    ids = [p.pk for group in points.values() for p in group]
     consents = {
         (point_id, channel): status
         for point_id, channel, status in Consent.objects.filter(
-            contact_point_id__in=ids
+            contact_point__lead_id__in=lead_ids
         ).values_list("contact_point_id", "channel", "status")
     }
     suppressed = set(
         Suppression.objects.filter(
-            practice_id__in={lead.practice_id for lead in leads},
-            value__in=[p.value for group in points.values() for p in group],
+            practice_id__in=practices, value__in=mine.values("value")
         ).values_list("practice_id", "kind", "value")
     )
     return Known(points, consents, suppressed)
