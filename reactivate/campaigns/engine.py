@@ -225,8 +225,6 @@ def _db(moment: datetime | None):
 def _insert_rows(model, objects: list) -> None:
     """INSERT new model instances with one executemany, skipping the ORM's per-field work
     (most of the cost of a bulk_create this size); every field must already be set."""
-    if not objects:
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     adapters = []
     for f in fields:
@@ -237,8 +235,6 @@ def _insert_rows(model, objects: list) -> None:
         else:
             adapters.append(None)
     names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
     rows = [
         [
             adapt(getattr(obj, name)) if adapt else getattr(obj, name)
@@ -246,8 +242,24 @@ def _insert_rows(model, objects: list) -> None:
         ]
         for obj in objects
     ]
+    _insert_values(model, names, rows)
+
+
+def _insert_values(model, names: list[str], rows: list) -> None:
+    """INSERT rows already in the database's form (see _db) into ``model``'s table."""
+    if not rows:
+        return
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
+    marks = ", ".join(["%s"] * len(names))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})", rows)
+
+
+# The columns of a timeline entry the engine writes for each message it sends.
+TIMELINE = [
+    "practice_id", "lead_id", "kind", "channel", "actor_id", "actor_label", "summary", "body",
+    "data", "occurred_at", "created_at",
+]  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -383,7 +395,7 @@ class Batch:
         self.budget_used: dict[tuple[int, str], int] = {}
         self.pacing: dict[int, list[int]] = {}
         self.templates: dict[tuple[int, str], list[MessageTemplate]] = {}
-        self.versions: dict[int, object] = {}
+        self.versions: dict[tuple, tuple] = {}
         self.changed: list[Due] = []
         self.stalled: list[int] = []
         self.pool: list[int] = []
@@ -515,10 +527,8 @@ class Batch:
     def compose(self, enrollment: Due) -> OutboundMessage:
         """The step's message for this lead, ready to go (already marked sending)."""
         plan = self.plans[enrollment.pk]
-        version = self.version_for(plan.step, plan.lead)
-        link = ""
-        if "unsubscribe_link" in fields_used(version.subject + version.body):
-            link = unsubscribe_url(plan.lead)
+        version, with_link = self.version_for(plan.step, plan.lead)
+        link = unsubscribe_url(plan.lead) if with_link else ""
         context = lead_context(
             plan.lead, coordinator=plan.campaign.sender_name, unsubscribe_link=link, now=self.now
         )
@@ -537,19 +547,24 @@ class Batch:
             created_at=self.now,
         )
 
-    def version_for(self, step: Step, lead: LeadView):
-        """The step's message in the lead's language and for its reason, where one exists."""
+    def version_for(self, step: Step, lead: LeadView) -> tuple:
+        """The step's message in the lead's language and for its reason, where one exists,
+        and whether it carries the unsubscribe link; the same for every lead alike."""
+        key = (step.pk, lead.preferred_language, lead.dormancy_reason)
+        if key in self.versions:
+            return self.versions[key]
         template = step.template
         if template.step:
-            key = (template.practice_id, template.step)
-            if key not in self.templates:
-                self.templates[key] = list(
-                    MessageTemplate.objects.filter(practice_id=key[0], step=key[1])
+            family = (template.practice_id, template.step)
+            if family not in self.templates:
+                self.templates[family] = list(
+                    MessageTemplate.objects.filter(practice_id=family[0], step=family[1])
                 )
-            template = pick_template(self.templates[key], lead) or template
-        if template.pk not in self.versions:
-            self.versions[template.pk] = template.current
-        return self.versions[template.pk]
+            template = pick_template(self.templates[family], lead) or template
+        version = template.current
+        with_link = "unsubscribe_link" in fields_used(version.subject + version.body)
+        self.versions[key] = (version, with_link)
+        return self.versions[key]
 
     def deliver(self, chunk: list[Due], adapter) -> list[tuple[Due, Action]]:
         """Send each enrolment's message at most once; "send" when it went out (now or before)."""
@@ -615,8 +630,10 @@ class Batch:
                     for m, exc in failed
                 ],
             )
-            _insert_rows(
-                Interaction, [self.timeline(m, by_key[m.idempotency_key]) for m, _ in sent]
+            _insert_values(
+                Interaction,
+                TIMELINE,
+                [self.timeline(m, by_key[m.idempotency_key]) for m, _ in sent],
             )
         return outcomes
 
@@ -655,7 +672,7 @@ class Batch:
                 lead_id=message.lead_id, kind=InteractionKind.MESSAGE_OUT, data__outbound=message.pk
             ).exists()
             if not logged:
-                Interaction.objects.bulk_create([self.timeline(message, enrollment)])
+                _insert_values(Interaction, TIMELINE, [self.timeline(message, enrollment)])
             return Action("send", "sent")
         if message.status == OutboundStatus.FAILED:
             return Action("skip", message.error or "the channel refused it")
@@ -665,22 +682,24 @@ class Batch:
         )
         return Action("park", PARKED)
 
-    def timeline(self, message: OutboundMessage, enrollment: Due) -> Interaction:
-        """The message on the lead's timeline (written with its *sent* mark)."""
+    def timeline(self, message: OutboundMessage, enrollment: Due) -> tuple:
+        """The message on the lead's timeline (written with its *sent* mark): a TIMELINE row."""
         plan = self.plans[enrollment.pk]
         if plan.lead.status == LeadStatus.STALLED:
             self.stalled.append(plan.lead.pk)
-        return Interaction(
-            practice_id=plan.lead.practice_id,
-            lead_id=plan.lead.pk,
-            kind=InteractionKind.MESSAGE_OUT,
-            channel=message.channel,
-            actor_label=f"campaign: {plan.campaign.name}"[:100],
-            summary=(message.subject or message.body)[:300],
-            body=message.body,
-            data={"outbound": message.pk, "step": enrollment.position + 1},
-            occurred_at=self.now,
-            created_at=self.now,
+        data = {"outbound": message.pk, "step": enrollment.position + 1}
+        return (
+            plan.lead.practice_id,
+            plan.lead.pk,
+            InteractionKind.MESSAGE_OUT.value,
+            message.channel,
+            None,
+            f"campaign: {plan.campaign.name}"[:100],
+            (message.subject or message.body)[:300],
+            message.body,
+            connection.ops.adapt_json_value(data, None),
+            _db(self.now),
+            _db(self.now),
         )
 
     # The enrolments' new state.

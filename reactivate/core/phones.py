@@ -8,7 +8,7 @@ per distinct value.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 import polars as pl
@@ -172,6 +172,7 @@ def _single_zone(number: phonenumbers.PhoneNumber) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def format_national(value: str, region: str) -> str:
     """A stored number the way people write it at home: +18055550142 → (805) 555-0142."""
     try:

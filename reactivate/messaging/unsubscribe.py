@@ -34,7 +34,12 @@ SALT = "reactivate.unsubscribe"
 def unsubscribe_token(lead: Lead) -> str:
     # "practice-lead" and its HMAC: the engine signs one for every email it sends, and this
     # costs a fraction of signing.dumps' JSON and compression.
-    return signing.Signer(salt=SALT).sign(f"{lead.practice_id}-{lead.pk}")
+    return _signer(settings.SECRET_KEY).sign(f"{lead.practice_id}-{lead.pk}")
+
+
+@lru_cache(maxsize=2)
+def _signer(secret: str) -> signing.Signer:
+    return signing.Signer(key=secret, salt=SALT)
 
 
 def unsubscribe_url(lead: Lead) -> str:
