@@ -255,6 +255,37 @@ def _insert_values(model, names: list[str], rows: list) -> None:
         cursor.executemany(f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})", rows)
 
 
+@lru_cache(maxsize=8)
+def _layout(model) -> tuple[dict[str, int], tuple]:
+    fields = model._meta.concrete_fields
+    return {f.attname: i for i, f in enumerate(fields)}, tuple(f.get_default() for f in fields)
+
+
+def _new(model, **values):
+    """A new model instance built through Model.__init__'s positional path, which is several
+    times quicker than keywords; fields not given take their defaults."""
+    index, defaults = _layout(model)
+    args = list(defaults)
+    for name, value in values.items():
+        args[index[name]] = value
+    return model(*args)
+
+
+def _outbox_ids(keys: list[str]) -> dict[str, int]:
+    """The outbox rows with these idempotency keys, as key → id. Plain SQL: the ORM spends
+    longer preparing 500 parameters than the database spends on the lookup."""
+    if not keys:
+        return {}
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT idempotency_key, id FROM channels_outboundmessage "
+            f"WHERE idempotency_key IN ({marks})",
+            keys,
+        )
+        return dict(cursor.fetchall())
+
+
 # The columns of a timeline entry the engine writes for each message it sends.
 TIMELINE = [
     "practice_id", "lead_id", "kind", "channel", "actor_id", "actor_label", "summary", "body",
@@ -384,14 +415,16 @@ class Batch:
                     self.replies[lead_id].append(at)
                 elif at > week_ago:
                     self.touches[lead_id].append(at)
-        self.outbox = {
-            m.idempotency_key: m
-            for m in OutboundMessage.objects.filter(
-                idempotency_key__in=[self.key(e) for e in self.enrollments]
-            )
-        }
+        # Rows an earlier attempt wrote: rare, so looked for by key and only then loaded.
+        earlier = _outbox_ids([self.key(e) for e in self.enrollments])
+        self.outbox = (
+            {m.idempotency_key: m for m in OutboundMessage.objects.filter(pk__in=earlier.values())}
+            if earlier
+            else {}
+        )
         self.specs = {sequence: specs(steps) for sequence, steps in self.steps.items()}
         self.plans: dict[int, Plan] = {}
+        self.days: dict[int, tuple[datetime, datetime]] = {}
         self.budget_used: dict[tuple[int, str], int] = {}
         self.pacing: dict[int, list[int]] = {}
         self.templates: dict[tuple[int, str], list[MessageTemplate]] = {}
@@ -481,9 +514,14 @@ class Batch:
 
     def day(self, practice) -> tuple[datetime, datetime]:
         """The practice's midnight today and tomorrow (an hour past, then back: DST-safe)."""
-        zone = ZoneInfo(practice.timezone)
-        midnight = self.now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-        return midnight, (midnight + timedelta(days=1, hours=1)).replace(hour=0)
+        if practice.pk not in self.days:
+            zone = ZoneInfo(practice.timezone)
+            midnight = self.now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+            self.days[practice.pk] = (
+                midnight,
+                (midnight + timedelta(days=1, hours=1)).replace(hour=0),
+            )
+        return self.days[practice.pk]
 
     def over_budget(self, campaign: Campaign, channel: str) -> Action | None:
         """None when today's budget for the channel has room, else wait for tomorrow."""
@@ -533,7 +571,8 @@ class Batch:
             plan.lead, coordinator=plan.campaign.sender_name, unsubscribe_link=link, now=self.now
         )
         point = plan.gate.contact_point if plan.gate else None
-        return OutboundMessage(
+        return _new(
+            OutboundMessage,
             idempotency_key=self.key(enrollment),
             practice_id=plan.lead.practice_id,
             lead_id=plan.lead.pk,
@@ -647,18 +686,10 @@ class Batch:
             with transaction.atomic():
                 _insert_rows(OutboundMessage, fresh)
         except IntegrityError:
-            there = set(
-                OutboundMessage.objects.filter(idempotency_key__in=keys).values_list(
-                    "idempotency_key", flat=True
-                )
-            )
+            there = _outbox_ids(keys)
             fresh = [m for m in fresh if m.idempotency_key not in there]
             _insert_rows(OutboundMessage, fresh)
-        ids = dict(
-            OutboundMessage.objects.filter(idempotency_key__in=keys).values_list(
-                "idempotency_key", "id"
-            )
-        )
+        ids = _outbox_ids(keys)
         for message in fresh:
             message.pk = ids[message.idempotency_key]
             message._state.adding = False
