@@ -256,16 +256,22 @@ def _insert_values(model, names: list[str], rows: list) -> None:
 
 
 @lru_cache(maxsize=8)
-def _layout(model) -> tuple[dict[str, int], tuple]:
+def _layout(model) -> tuple[dict[str, int], tuple, tuple]:
     fields = model._meta.concrete_fields
-    return {f.attname: i for i, f in enumerate(fields)}, tuple(f.get_default() for f in fields)
+    index = {f.attname: i for i, f in enumerate(fields)}
+    # A callable default (dict, list, now) is called for every instance, never shared.
+    fresh = tuple(i for i, f in enumerate(fields) if f.has_default() and callable(f.default))
+    return index, tuple(f.get_default() for f in fields), fresh
 
 
 def _new(model, **values):
     """A new model instance built through Model.__init__'s positional path, which is several
     times quicker than keywords; fields not given take their defaults."""
-    index, defaults = _layout(model)
+    index, defaults, fresh = _layout(model)
     args = list(defaults)
+    fields = model._meta.concrete_fields
+    for i in fresh:
+        args[i] = fields[i].get_default()
     for name, value in values.items():
         args[index[name]] = value
     return model(*args)
