@@ -115,14 +115,25 @@ def segment_counts(
     if not definitions:
         return {}
     now = now or timezone.now()
+    # What every definition asks alike (a condition is a conjunction of its keys) is asked
+    # once, as the scan's own filter: rows it rules out skip every per-segment test.
+    first, *others = definitions.values()
+    shared = {
+        key: value
+        for key, value in first.items()
+        if value not in (None, "", [], False) and all(d.get(key) == value for d in others)
+    }
+    leads = practice_leads(practice)
+    if shared:
+        leads = leads.filter(condition(practice, shared, now))
     aggregates = {}
     for i, definition in enumerate(definitions.values()):
-        q = condition(practice, definition, now)
-        aggregates[f"n{i}"] = Count("id", filter=q)
-        aggregates[f"v{i}"] = Sum("estimated_value", filter=q)
+        q = condition(practice, {k: v for k, v in definition.items() if k not in shared}, now)
+        aggregates[f"n{i}"] = Count("id", filter=q) if q else Count("id")
+        aggregates[f"v{i}"] = Sum("estimated_value", filter=q) if q else Sum("estimated_value")
         if with_priority:
-            aggregates[f"p{i}"] = Sum("priority", filter=q)
-    totals = practice_leads(practice).aggregate(**aggregates)
+            aggregates[f"p{i}"] = Sum("priority", filter=q) if q else Sum("priority")
+    totals = leads.aggregate(**aggregates)
     return {
         name: {
             "leads": totals[f"n{i}"] or 0,

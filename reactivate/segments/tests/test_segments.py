@@ -72,6 +72,24 @@ class Definitions(BaseTestCase):
         self.assertEqual(counts["texts"]["leads"], 1)
         self.assertEqual(counts["price"]["value"], 50000.0)
 
+    def test_counts_with_shared_conditions_match_each_segment_alone(self):
+        # Both ask for reachable stalled leads: that part filters the scan itself.
+        definitions = {
+            "warm": {"reachable": True, "statuses": ["stalled"], "stages": ["consultation"]},
+            "cold": {"reachable": True, "statuses": ["stalled"], "months_min": 12},
+            "all reachable": {"reachable": True, "statuses": ["stalled"]},
+        }
+        together = segment_counts(self.practice, definitions, self.now)
+        for name, definition in definitions.items():
+            with self.subTest(name):
+                alone = segment_leads(self.practice, definition, self.now)
+                self.assertEqual(together[name]["leads"], alone.count())
+                self.assertEqual(
+                    together[name]["value"],
+                    float(sum(lead.estimated_value or 0 for lead in alone)),
+                )
+        self.assertEqual(together["all reachable"]["leads"], 4)
+
     def test_conditions_never_reach_another_practice(self):
         self.assertEqual(segment_counts(self.north, {"all": {}})["all"]["leads"], 1)
         self.assertIsNotNone(condition(self.north, {"channels": ["email"]}))
