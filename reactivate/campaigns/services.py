@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import datetime
 from decimal import Decimal
 
@@ -89,11 +90,32 @@ def _draw(seed: int, lead_id: int) -> str:
     return hashlib.sha256(f"{seed}:{lead_id}".encode()).hexdigest()
 
 
+# Leads ranked this close together count as alike when the holdout is drawn.
+STRATUM = 20
+
+
+def stratified_holdout(ranked: list[int], share: float, seed: int) -> list[int]:
+    """The holdout: in each run of STRATUM leads of the best-to-call order, the share of them
+    (carried over so the total is exact) picked in the seed's repeatable order.
+
+    Drawing within ranks keeps the holdout like the leads that are contacted, so that the
+    difference between the two groups measures the campaign and not who was picked: a pilot
+    of the best leads is compared with a holdout of equally good ones.
+    """
+    holdout: list[int] = []
+    for start in range(0, len(ranked), STRATUM):
+        stratum = ranked[start : start + STRATUM]
+        due = round(share * (start + len(stratum))) - len(holdout)
+        holdout += sorted(stratum, key=lambda i: _draw(seed, i))[:due]
+    return holdout
+
+
 def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int, int]:
     """Enrol the segment's eligible leads not yet in this or another live campaign.
 
-    The holdout is drawn from the same audience, in a repeatable order from the campaign's
-    seed, and recorded per lead; holdout leads are never contacted. Returns (enrolled, held out).
+    The holdout is drawn from the same audience, stratified by rank and in a repeatable order
+    from the campaign's seed, and recorded per lead; holdout leads are never contacted.
+    Returns (enrolled, held out).
     """
     practice = campaign.practice
     taken = set(
@@ -113,15 +135,15 @@ def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int
         .values_list("pk", flat=True)
         if lead_id not in taken
     ]
-    # Best-to-call order comes from segment_leads; the holdout is every n-th by the draw.
-    ordered = sorted(audience, key=lambda i: _draw(campaign.seed, i))
-    holdout = ordered[: round(len(ordered) * campaign.holdout_percent / 100)]
+    share = campaign.holdout_percent / 100
+    if limit is not None:
+        # A pilot: the best leads to call, and its holdout from among the same leads.
+        audience = audience[: math.ceil(limit / (1 - share))]
+    holdout = stratified_holdout(audience, share, campaign.seed)
     held = set(holdout)
     contacted = [i for i in audience if i not in held]
     if limit is not None:
-        # A pilot: the best leads to call, with a holdout of the same share beside them.
         contacted = contacted[:limit]
-        holdout = holdout[: round(limit * campaign.holdout_percent / 100)]
     rows = [
         Enrollment(
             practice=practice,

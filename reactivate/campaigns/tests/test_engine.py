@@ -76,6 +76,23 @@ class DecideNext(BaseTestCase):
         )
 
 
+class StratifiedHoldout(BaseTestCase):
+    def test_every_run_of_ranks_gives_its_share(self):
+        from reactivate.campaigns.services import STRATUM, stratified_holdout
+
+        ranked = list(range(1000, 2000))
+        held = stratified_holdout(ranked, 0.1, seed=7)
+        self.assertEqual(len(held), 100)
+        for start in range(0, 1000, STRATUM):
+            stratum = set(ranked[start : start + STRATUM])
+            self.assertEqual(len(stratum & set(held)), 2)
+        self.assertEqual(held, stratified_holdout(ranked, 0.1, seed=7))
+        self.assertNotEqual(held, stratified_holdout(ranked, 0.1, seed=8))
+        # Shares that do not divide a stratum evenly still add up exactly.
+        self.assertEqual(len(stratified_holdout(ranked[:333], 0.15, seed=1)), round(333 * 0.15))
+        self.assertEqual(stratified_holdout(ranked, 0, seed=1), [])
+
+
 class CampaignRun(BaseTestCase):
     def setUp(self):
         self.leads = []
@@ -317,6 +334,26 @@ class CampaignRun(BaseTestCase):
         waiting.refresh_from_db()
         self.assertEqual(waiting.position, 0)
         self.assertIn("1 replies are waiting", waiting.last_decision)
+
+    def test_a_pilot_is_compared_with_a_holdout_of_equally_good_leads(self):
+        from reactivate.segments.cadence import eligible_q
+        from reactivate.segments.definitions import segment_leads
+
+        for i, lead in enumerate(self.leads):
+            Lead.objects.filter(pk=lead.pk).update(priority=Decimal(1000 - i))
+        self.campaign.pilot_size = 4
+        self.campaign.holdout_percent = 20
+        self.campaign.save()
+        enrolled, held = campaign_launch(self.campaign, MORNING)
+        self.assertEqual((enrolled, held), (4, 1))
+        ranked = list(
+            segment_leads(self.north, self.segment.definition, MORNING)
+            .filter(eligible_q(self.north, MORNING))
+            .values_list("pk", flat=True)
+        )
+        chosen = set(Enrollment.objects.values_list("lead_id", flat=True))
+        # Pilot and holdout are the five best leads; the rest wait for "scale".
+        self.assertEqual(chosen, set(ranked[:5]))
 
     def test_pause_stops_sends_and_pilot_scales(self):
         self.campaign.pilot_size = 3
