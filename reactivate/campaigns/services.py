@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from reactivate.campaigns.models import (
@@ -199,6 +199,21 @@ def campaign_pause(campaign: Campaign) -> None:
         raise CampaignError("Only a running campaign or pilot can be paused.")
     campaign.status = CampaignStatus.PAUSED
     campaign.save(update_fields=["status"])
+
+
+def complete_finished() -> int:
+    """Running campaigns with nobody left in sequence or waiting for a person are completed.
+
+    A finished pilot stays a pilot: scaling it up, or not, is the practice's decision.
+    """
+    live = Enrollment.objects.filter(
+        campaign=OuterRef("pk"), status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING]
+    )
+    return (
+        Campaign.objects.filter(status=CampaignStatus.RUNNING)
+        .exclude(Exists(live))
+        .update(status=CampaignStatus.COMPLETED)
+    )
 
 
 def campaign_resume(campaign: Campaign) -> None:

@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from reactivate.campaigns.engine import BATCH, run_due
+from reactivate.campaigns.services import complete_finished
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -15,3 +16,4 @@ def send_due_steps() -> None:
     # keeps one periodic run per worker pool from overlapping itself.
     while run_due(limit=BATCH).claimed == BATCH:
         pass
+    complete_finished()

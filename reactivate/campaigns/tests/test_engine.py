@@ -13,6 +13,7 @@ from reactivate.campaigns.services import (
     campaign_launch,
     campaign_pause,
     campaign_scale,
+    complete_finished,
     simulate_reply,
     starter_sequence,
 )
@@ -163,6 +164,10 @@ class CampaignRun(BaseTestCase):
             self.assertIsNotNone(lead.next_eligible_at)
         keys = list(OutboundMessage.objects.values_list("idempotency_key", flat=True))
         self.assertEqual(len(keys), len(set(keys)))
+        # Nobody left in sequence: the campaign is complete.
+        self.assertEqual(complete_finished(), 1)
+        self.campaign.refresh_from_db()
+        self.assertEqual(self.campaign.status, CampaignStatus.COMPLETED)
 
     def test_the_forecast_before_launch(self):
         from reactivate.campaigns.simulate import simulate
@@ -361,6 +366,7 @@ class CampaignRun(BaseTestCase):
         enrolled, _ = campaign_launch(self.campaign, MORNING)
         self.assertEqual(enrolled, 3)
         self.assertEqual(self.campaign.status, CampaignStatus.PILOT)
+        self.assertEqual(complete_finished(), 0)  # a running campaign with leads in sequence
         campaign_pause(self.campaign)
         self.assertEqual(run_due(MORNING).claimed, 0)
         enrolled, _ = campaign_scale(self.campaign, MORNING)

@@ -16,6 +16,7 @@ from reactivate.campaigns.services import (
     campaign_report,
     campaign_resume,
     campaign_scale,
+    complete_finished,
     starter_sequence,
 )
 from reactivate.campaigns.simulate import simulate
@@ -53,6 +54,9 @@ class Command(BaseCommand):
                     f"skipped {report.skipped}, stopped {report.stopped}, "
                     f"finished {report.finished}"
                 )
+            completed = complete_finished()
+            if completed:
+                self.stdout.write(f"{completed} campaign(s) completed: nobody left in sequence")
             return
         practice = Practice.objects.filter(slug=options["practice"]).first()
         if practice is None:
