@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     SEGMENT_DELETED = "segment.deleted", "Deleted a segment"
     ASSESSMENT_EXPORTED = "assessment.exported", "Exported the assessment"
     TEMPLATE_SAVED = "template.saved", "Saved a message template"
+    SEND_RESOLVED = "send.resolved", "Resolved an uncertain send"
+    ENROLLMENT_STOPPED = "enrollment.stopped", "Stopped a lead's sequence"
 
 
 class AuditEvent(models.Model):

@@ -266,3 +266,69 @@ def simulate_reply(message: OutboundMessage, text: str, *, actor: AbstractBaseUs
             pk=message.lead_id, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]
         ).update(status=LeadStatus.RESPONDED)
         stop_for_lead(message.lead, "the lead replied")
+
+
+def resolve_uncertain(
+    message: OutboundMessage, *, went_out: bool, actor: AbstractBaseUser | None
+) -> None:
+    """A person's answer about a send that a dead worker left in doubt.
+
+    It went out: it is marked sent, and its enrolment moves on (the engine puts the message
+    on the lead's timeline when it picks the enrolment up). It did not: it is queued again and
+    its enrolment resumes, so the engine sends it, through the gate, like any other step.
+    """
+    from reactivate.audit.models import AuditAction
+    from reactivate.audit.services import audit_record
+    from reactivate.channels.models import OutboundStatus
+
+    now = timezone.now()
+    with transaction.atomic():
+        changed = OutboundMessage.objects.filter(
+            pk=message.pk, status=OutboundStatus.UNCERTAIN
+        ).update(
+            **(
+                {"status": OutboundStatus.SENT, "sent_at": message.sending_at or now}
+                if went_out
+                else {"status": OutboundStatus.QUEUED, "sending_at": None}
+            )
+        )
+        if not changed:
+            raise CampaignError("That message is no longer in doubt.")
+        # The key names the enrolment: enrollment-<id>-step-<position>.
+        enrollment_id = int(message.idempotency_key.split("-")[1])
+        Enrollment.objects.filter(pk=enrollment_id, status=EnrollmentStatus.WAITING).update(
+            status=EnrollmentStatus.ACTIVE,
+            next_action_at=now,
+            claimed_until=None,
+            last_decision="a person said it " + ("went out" if went_out else "did not go out"),
+        )
+        audit_record(
+            practice=message.practice,
+            actor=actor,
+            action=AuditAction.SEND_RESOLVED,
+            obj=message,
+            detail={"went_out": went_out},
+        )
+
+
+def stop_enrollment(enrollment: Enrollment, *, actor: AbstractBaseUser | None) -> None:
+    """A person stops a lead's sequence in one campaign by hand."""
+    from reactivate.audit.models import AuditAction
+    from reactivate.audit.services import audit_record
+
+    if enrollment.status not in (EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING):
+        raise CampaignError("That sequence is not running.")
+    who = getattr(actor, "username", "") or "a person"
+    with transaction.atomic():
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            status=EnrollmentStatus.STOPPED,
+            stop_reason=f"stopped by {who}"[:200],
+            next_action_at=None,
+        )
+        audit_record(
+            practice=enrollment.practice,
+            actor=actor,
+            action=AuditAction.ENROLLMENT_STOPPED,
+            obj=enrollment,
+            detail={"campaign": enrollment.campaign_id, "lead": enrollment.lead_id},
+        )

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reactivate.campaigns.models import Campaign
+from reactivate.campaigns.models import Campaign, Enrollment
 from reactivate.campaigns.services import (
     CampaignError,
     campaign_create,
@@ -16,8 +16,10 @@ from reactivate.campaigns.services import (
     campaign_report,
     campaign_resume,
     campaign_scale,
+    resolve_uncertain,
     simulate_reply,
     starter_sequence,
+    stop_enrollment,
 )
 from reactivate.campaigns.simulate import simulate
 from reactivate.channels.models import OutboundMessage, OutboundStatus
@@ -143,3 +145,38 @@ def outbox_reply(request: HttpRequest, message_id: int) -> HttpResponse:
         simulate_reply(message, text[:2000], actor=request.user)
         messages.success(request, f"Reply stored for {message.lead}; their sequences stopped.")
     return redirect("outbox", slug=request.practice.slug)
+
+
+@require_POST
+@practice_view(edit=True)
+def outbox_resolve(request: HttpRequest, message_id: int) -> HttpResponse:
+    """A person says whether a send left in doubt by a dead worker reached the lead."""
+    message = get_object_or_404(
+        OutboundMessage, practice=request.practice, pk=message_id, status=OutboundStatus.UNCERTAIN
+    )
+    went_out = request.POST.get("went_out") == "yes"
+    try:
+        resolve_uncertain(message, went_out=went_out, actor=request.user)
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Marked as sent; {message.lead}'s sequence moves on."
+            if went_out
+            else f"Queued again; it goes to {message.lead} at the next allowed moment.",
+        )
+    return redirect("outbox", slug=request.practice.slug)
+
+
+@require_POST
+@practice_view(edit=True)
+def enrollment_stop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
+    enrollment = get_object_or_404(Enrollment, practice=request.practice, pk=enrollment_id)
+    try:
+        stop_enrollment(enrollment, actor=request.user)
+    except CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Sequence stopped; no more automated messages in it.")
+    return redirect("lead_detail", slug=request.practice.slug, lead_id=enrollment.lead_id)

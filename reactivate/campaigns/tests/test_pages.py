@@ -1,17 +1,23 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from reactivate.audit.models import AuditEvent
 from reactivate.campaigns.engine import run_due
 from reactivate.campaigns.models import Campaign, Enrollment
-from reactivate.campaigns.services import campaign_create, starter_sequence
-from reactivate.channels.models import OutboundMessage
+from reactivate.campaigns.services import campaign_create, campaign_launch, starter_sequence
+from reactivate.channels.base import SendResult
+from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.leads.models import Interaction
 from reactivate.segments.models import Segment
 from reactivate.testing import PASSWORD, BaseTestCase, make_lead
+
+# Tuesday 2 June 2026, 10:00 in Chicago: inside every sending window.
+MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
 
 
 class CampaignPages(BaseTestCase):
@@ -89,3 +95,96 @@ class CampaignPages(BaseTestCase):
         report = StringIO()
         call_command("campaign", "report", "Autumn", "--practice", "north", "--json", stdout=report)
         self.assertIn('"stopped": 1', report.getvalue())
+
+
+class PeopleDecide(BaseTestCase):
+    """What the engine leaves to a person: a send in doubt, and stopping a sequence."""
+
+    def setUp(self):
+        # Open every day and hour: a person answers on the real clock, whenever that is.
+        self.north.send_days, self.north.send_from_hour, self.north.send_until_hour = (
+            "0,1,2,3,4,5,6", 0, 24,
+        )  # fmt: skip
+        self.north.save()
+        self.lead = make_lead(
+            self.north, "Una", "Certain", email="una@example.com",
+            last_contact_at=MORNING - timedelta(days=200),
+        )  # fmt: skip
+        segment = Segment.objects.create(
+            practice=self.north, name="Una", definition={"statuses": ["stalled"]}
+        )
+        self.campaign = campaign_create(
+            practice=self.north, name="Doubt", segment=segment,
+            sequence=starter_sequence(self.north), holdout_percent=0,
+        )  # fmt: skip
+        campaign_launch(self.campaign, MORNING)
+        self.enrollment = Enrollment.objects.get(lead=self.lead)
+
+        def die(adapter, outbound):
+            raise SystemExit("killed")
+
+        with (
+            mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
+            self.assertRaises(SystemExit),
+        ):
+            run_due(MORNING)
+        Enrollment.objects.update(claimed_until=None)
+        run_due(MORNING + timedelta(minutes=10))  # finds the send in doubt and parks it
+        self.message = OutboundMessage.objects.get(lead=self.lead)
+        self.assertEqual(self.message.status, OutboundStatus.UNCERTAIN)
+        self.client.login(username="cole", password=PASSWORD)
+
+    def resolve(self, answer: str):
+        return self.client.post(
+            reverse("outbox_resolve", args=["north", self.message.pk]), {"went_out": answer}
+        )
+
+    def run_engine(self):
+        with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send") as send:
+            send.return_value = SendResult("sandbox", "s-1")
+            run_due(timezone.now() + timedelta(minutes=1))
+        return [c.args[0].pk for c in send.call_args_list if c.args[0].lead_id == self.lead.pk]
+
+    def test_the_outbox_asks_a_person_about_a_send_in_doubt(self):
+        page = self.client.get(reverse("outbox", args=["north"]))
+        self.assertContains(page, "It went out")
+        self.assertContains(page, "It did not go out")
+
+    def test_it_went_out_the_sequence_moves_on_without_sending_again(self):
+        self.resolve("yes")
+        self.assertEqual(self.run_engine(), [])
+        self.message.refresh_from_db()
+        self.enrollment.refresh_from_db()
+        self.assertEqual(self.message.status, OutboundStatus.SENT)
+        self.assertEqual((self.enrollment.status, self.enrollment.position), ("active", 1))
+        # On the lead's timeline once.
+        self.assertEqual(Interaction.objects.filter(lead=self.lead, kind="message_out").count(), 1)
+        self.assertTrue(AuditEvent.objects.filter(action="send.resolved").exists())
+
+    def test_it_did_not_go_out_it_is_sent_once_now(self):
+        self.resolve("no")
+        self.assertEqual(self.run_engine(), [self.message.pk])
+        self.message.refresh_from_db()
+        self.enrollment.refresh_from_db()
+        self.assertEqual(self.message.status, OutboundStatus.SENT)
+        self.assertEqual(self.enrollment.position, 1)
+        self.assertEqual(OutboundMessage.objects.filter(lead=self.lead).count(), 1)
+
+    def test_a_viewer_cannot_answer_and_another_practice_cannot_see_it(self):
+        self.client.login(username="vic", password=PASSWORD)
+        self.assertIn(self.resolve("yes").status_code, (403, 404))
+        self.client.login(username="sam", password=PASSWORD)
+        self.assertEqual(self.resolve("yes").status_code, 404)
+        self.message.refresh_from_db()
+        self.assertEqual(self.message.status, OutboundStatus.UNCERTAIN)
+
+    def test_a_person_stops_a_sequence_from_the_lead_page(self):
+        page = self.client.get(reverse("lead_detail", args=["north", self.lead.pk]))
+        self.assertContains(page, "Stop this sequence")
+        response = self.client.post(reverse("enrollment_stop", args=["north", self.enrollment.pk]))
+        self.assertRedirects(response, reverse("lead_detail", args=["north", self.lead.pk]))
+        self.enrollment.refresh_from_db()
+        self.assertEqual(self.enrollment.status, "stopped")
+        self.assertIn("cole", self.enrollment.stop_reason)
+        self.resolve("no")  # even if the send is queued again, a stopped sequence sends nothing
+        self.assertEqual(self.run_engine(), [])
