@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from datetime import datetime
 from decimal import Decimal
 
@@ -294,8 +295,9 @@ def resolve_uncertain(
         )
         if not changed:
             raise CampaignError("That message is no longer in doubt.")
-        # The key names the enrolment: enrollment-<id>-step-<position>.
-        enrollment_id = int(message.idempotency_key.split("-")[1])
+        # A campaign's key names the enrolment: enrollment-<id>-step-<position>.
+        match = re.fullmatch(r"enrollment-(\d+)-step-\d+", message.idempotency_key)
+        enrollment_id = int(match.group(1)) if match else None
         Enrollment.objects.filter(pk=enrollment_id, status=EnrollmentStatus.WAITING).update(
             status=EnrollmentStatus.ACTIVE,
             next_action_at=now,
