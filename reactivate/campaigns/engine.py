@@ -628,15 +628,21 @@ class Batch:
         with transaction.atomic():
             taken = self.insert(fresh)
             if queued:
-                claimed = set(
-                    OutboundMessage.objects.filter(
-                        pk__in=[m.pk for m in queued], status=OutboundStatus.QUEUED
-                    ).values_list("pk", flat=True)
-                )
-                OutboundMessage.objects.filter(pk__in=claimed).update(
-                    status=OutboundStatus.SENDING, sending_at=self.now
-                )
-                taken += [m for m in queued if m.pk in claimed]
+                # Compare-and-swap in one statement: a row another worker moved first is not
+                # returned, and is not sent from here.
+                marks = ", ".join(["%s"] * len(queued))
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE channels_outboundmessage SET status = %s, sending_at = %s "
+                        f"WHERE status = %s AND id IN ({marks}) RETURNING id",
+                        [OutboundStatus.SENDING, _db(self.now), OutboundStatus.QUEUED]
+                        + [m.pk for m in queued],
+                    )
+                    claimed = {row[0] for row in cursor.fetchall()}
+                for message in queued:
+                    if message.pk in claimed:
+                        message.status, message.sending_at = OutboundStatus.SENDING, self.now
+                        taken.append(message)
         by_key = {self.key(e): e for e in chunk}
         done = {m.idempotency_key for m in taken} | {self.key(e) for e, _ in outcomes}
         for key in by_key.keys() - done:

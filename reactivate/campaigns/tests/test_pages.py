@@ -188,3 +188,20 @@ class PeopleDecide(BaseTestCase):
         self.assertIn("cole", self.enrollment.stop_reason)
         self.resolve("no")  # even if the send is queued again, a stopped sequence sends nothing
         self.assertEqual(self.run_engine(), [])
+
+    def test_a_queued_send_another_worker_took_first_is_not_sent_again(self):
+        from reactivate.campaigns.engine import Batch
+
+        self.resolve("no")
+        load = Batch.__init__
+
+        def load_then_lose_the_race(batch, *args, **kwargs):
+            load(batch, *args, **kwargs)
+            # Another worker moves the queued message to sending after this batch read it.
+            OutboundMessage.objects.filter(pk=self.message.pk).update(status=OutboundStatus.SENDING)
+
+        with mock.patch.object(Batch, "__init__", load_then_lose_the_race):
+            self.assertEqual(self.run_engine(), [])
+        self.enrollment.refresh_from_db()
+        self.assertEqual((self.enrollment.status, self.enrollment.position), ("active", 0))
+        self.assertIn("another worker", self.enrollment.last_decision)
