@@ -103,3 +103,33 @@ class BaseTestCase(TestCase):
             email="sam.park@example.com",
             phone="+13055550177",
         )
+
+
+def kill_mid_send(now, *, per_commit: int | None = None) -> None:
+    """Run the engine once with a channel that kills the worker at its first call, the way a
+    SIGKILL would, and let the claims go as the lease running out would. ``per_commit``
+    overrides the sandbox's ``sends_per_commit``."""
+    from contextlib import ExitStack
+    from unittest import mock
+
+    from reactivate.campaigns.engine import run_due
+    from reactivate.campaigns.models import Enrollment
+
+    def die(adapter, outbound):
+        raise SystemExit("killed")
+
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die))
+        if per_commit is not None:
+            stack.enter_context(
+                mock.patch(
+                    "reactivate.channels.sandbox.SandboxAdapter.sends_per_commit", per_commit
+                )
+            )
+        try:
+            run_due(now)
+        except SystemExit:
+            pass
+        else:
+            raise AssertionError("the engine sent nothing, so no worker died mid-send")
+    Enrollment.objects.update(claimed_until=None)

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
 from reactivate.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -21,7 +23,7 @@ from reactivate.campaigns.models import (
     Sequence,
     Step,
 )
-from reactivate.channels.models import OutboundMessage
+from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.messaging.models import MessageTemplate
 from reactivate.messaging.playbooks import STEPS
 from reactivate.messaging.services import install_starter_playbooks
@@ -278,10 +280,6 @@ def resolve_uncertain(
     on the lead's timeline when it picks the enrolment up). It did not: it is queued again and
     its enrolment resumes, so the engine sends it, through the gate, like any other step.
     """
-    from reactivate.audit.models import AuditAction
-    from reactivate.audit.services import audit_record
-    from reactivate.channels.models import OutboundStatus
-
     now = timezone.now()
     with transaction.atomic():
         changed = OutboundMessage.objects.filter(
@@ -315,9 +313,6 @@ def resolve_uncertain(
 
 def stop_enrollment(enrollment: Enrollment, *, actor: AbstractBaseUser | None) -> None:
     """A person stops a lead's sequence in one campaign by hand."""
-    from reactivate.audit.models import AuditAction
-    from reactivate.audit.services import audit_record
-
     if enrollment.status not in (EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING):
         raise CampaignError("That sequence is not running.")
     who = getattr(actor, "username", "") or "a person"

@@ -1,8 +1,6 @@
 """A coordinator in a real browser settles what the engine left to a person: a send a dead
 worker left in doubt, and a reply that stops a lead's sequence."""
 
-from unittest import mock
-
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,10 +12,10 @@ def in_doubt(demo_session):
     from django.utils import timezone
 
     from reactivate.campaigns.engine import run_due
-    from reactivate.campaigns.models import Enrollment
     from reactivate.campaigns.services import campaign_create, campaign_launch, starter_sequence
     from reactivate.segments.models import Segment
     from reactivate.tenancy.models import Practice
+    from reactivate.testing import kill_mid_send
 
     base = demo_session(60)
     practice = Practice.objects.get(slug="demo")
@@ -31,16 +29,7 @@ def in_doubt(demo_session):
         sequence=starter_sequence(practice), holdout_percent=0, pilot_size=2,
     )  # fmt: skip
     campaign_launch(campaign, now)
-
-    def die(adapter, outbound):
-        raise SystemExit("killed")
-
-    with (
-        mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
-        pytest.raises(SystemExit),
-    ):
-        run_due(now)
-    Enrollment.objects.update(claimed_until=None)
+    kill_mid_send(now)
     run_due(now)  # finds the sends in doubt and leaves them to a person
     return base
 

@@ -25,7 +25,7 @@ from reactivate.leads.models import Consent, ContactPoint, Lead
 from reactivate.leads.services import lead_mark_do_not_contact
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Agency, Practice
-from reactivate.testing import BaseTestCase, make_lead
+from reactivate.testing import BaseTestCase, kill_mid_send, make_lead
 
 # Tuesday 2 June 2026, 10:00 in Chicago: inside every window.
 MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
@@ -242,23 +242,13 @@ class CampaignRun(BaseTestCase):
         self.assertEqual(OutboundMessage.objects.count(), sent)
 
     def die_mid_send(self, *, per_commit: int) -> set[int]:
-        """Run the engine with a channel that kills the worker at its first call."""
-
-        def die(self, outbound):
-            raise SystemExit("killed")
-
-        with (
-            mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
-            mock.patch("reactivate.channels.sandbox.SandboxAdapter.sends_per_commit", per_commit),
-            self.assertRaises(SystemExit),
-        ):
-            run_due(MORNING)
+        """Kill the worker at its first channel call, then run the engine again."""
+        kill_mid_send(MORNING, per_commit=per_commit)
         dying = set(
             OutboundMessage.objects.filter(status=OutboundStatus.SENDING).values_list(
                 "pk", flat=True
             )
         )
-        Enrollment.objects.update(claimed_until=None)
         with mock.patch("reactivate.channels.sandbox.SandboxAdapter.send") as send:
             send.return_value = SendResult("sandbox", "s")
             run_due(MORNING + timedelta(minutes=10))

@@ -14,7 +14,7 @@ from reactivate.channels.base import SendResult
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.leads.models import Interaction
 from reactivate.segments.models import Segment
-from reactivate.testing import PASSWORD, BaseTestCase, make_lead
+from reactivate.testing import PASSWORD, BaseTestCase, kill_mid_send, make_lead
 
 # Tuesday 2 June 2026, 10:00 in Chicago: inside every sending window.
 MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
@@ -119,16 +119,7 @@ class PeopleDecide(BaseTestCase):
         )  # fmt: skip
         campaign_launch(self.campaign, MORNING)
         self.enrollment = Enrollment.objects.get(lead=self.lead)
-
-        def die(adapter, outbound):
-            raise SystemExit("killed")
-
-        with (
-            mock.patch("reactivate.channels.sandbox.SandboxAdapter.send", die),
-            self.assertRaises(SystemExit),
-        ):
-            run_due(MORNING)
-        Enrollment.objects.update(claimed_until=None)
+        kill_mid_send(MORNING)
         run_due(MORNING + timedelta(minutes=10))  # finds the send in doubt and parks it
         self.message = OutboundMessage.objects.get(lead=self.lead)
         self.assertEqual(self.message.status, OutboundStatus.UNCERTAIN)
