@@ -82,7 +82,7 @@ def normalise_phones(raw: pl.Series, *, region: str) -> pl.DataFrame:
         .to_list()
     )
     slow = _parse_each(slow_values, region)
-    frame = frame.join(slow, on="main", how="left")
+    frame = frame.join(slow, on="main", how="left", maintain_order="left")
     frame = frame.with_columns(
         pl.coalesce("fast", "slow_phone").alias("phone"),
         pl.when(pl.col("raw").is_null())
@@ -92,7 +92,7 @@ def normalise_phones(raw: pl.Series, *, region: str) -> pl.DataFrame:
     )
     zones = _zones_for(frame.get_column("phone").drop_nulls().str.slice(0, 5).unique().to_list())
     frame = frame.with_columns(pl.col("phone").str.slice(0, 5).alias("prefix")).join(
-        zones, on="prefix", how="left"
+        zones, on="prefix", how="left", maintain_order="left"
     )
     return frame.select(
         "phone",

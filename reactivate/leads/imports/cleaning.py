@@ -193,7 +193,7 @@ def _custom(src: pl.DataFrame, mapping: Mapping) -> pl.Series:
     """Unmapped columns as a JSON object of their non-empty values (nothing is lost)."""
     custom = mapping.custom_columns
     if not custom:
-        return pl.Series("custom", ["{}"] * src.height)
+        return pl.Series("custom", ["{}"] * src.height, dtype=pl.Utf8)
     parts = [
         pl.when(pl.col(header).is_not_null()).then(
             pl.lit(json.dumps(header)[:-1] + '":')

@@ -96,9 +96,20 @@ def _parse_distinct(text: pl.Series, *, zone: str, country: str) -> pl.Series:
 
 def parse_amounts(raw: pl.Series) -> pl.DataFrame:
     """ "$15,000.00", "15k", "1.2M", "€ 12.500,00", "USD 900" → Decimal-ready strings (2 places)."""
+    column = raw.cast(pl.Utf8)
+    # Exports repeat the same amounts: each distinct text is parsed once.
+    distinct = column.drop_nulls().unique()
+    lookup = _parse_distinct_amounts(distinct).with_columns(distinct.alias("text"))
+    return (
+        pl.DataFrame({"text": column})
+        .join(lookup, on="text", how="left", maintain_order="left")
+        .select("value", "reason")
+    )
+
+
+def _parse_distinct_amounts(raw: pl.Series) -> pl.DataFrame:
     text = (
-        raw.cast(pl.Utf8)
-        .str.strip_chars()
+        raw.str.strip_chars()
         .str.replace_all(r"(?i)^(usd|us\$|cad|eur|gbp|aud)\s*|\s*(usd|cad|eur|gbp|aud)$", "")
         .str.replace_all(r"[$€£\s\u00a0]", "")
         .replace("", None)

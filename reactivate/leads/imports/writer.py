@@ -73,13 +73,16 @@ def combine(accepted: pl.DataFrame) -> pl.DataFrame:
         pl.col("inquired_at").min(),
         pl.col("last_contact_at").max(),
         pl.col("stage_rank").max(),
-        pl.col("custom"),
+        # Duplicates mostly carry the same custom fields, or none: only distinct, non-empty
+        # objects need merging, and those few are merged in Python.
+        pl.col("custom").filter(pl.col("custom") != "{}").unique(maintain_order=True),
     )
-    combined = combined.with_columns(
-        pl.col("custom").map_elements(_merge_custom, return_dtype=pl.Utf8)
-        if not combined.is_empty()
-        else pl.col("custom").list.first(),
-    )
+    several_objects = combined.get_column("custom").list.len() > 1
+    merged = [_merge_custom(values) for values in combined.filter(several_objects)["custom"]]
+    custom = combined.get_column("custom").list.first().cast(pl.Utf8).fill_null("{}")
+    if merged:
+        custom = custom.scatter(several_objects.arg_true(), merged)
+    combined = combined.with_columns(custom)
     # Sorted by first row, so new lead ids follow the order of the file.
     people = pl.concat([single.select(combined.columns), combined]).sort("component")
     people = people.with_columns(
@@ -113,8 +116,7 @@ def fingerprint(people: pl.DataFrame) -> pl.Expr:
 
 
 def _merge_custom(values: pl.Series) -> str:
-    if len(values) == 1:
-        return values[0]
+    """Custom fields of several rows of one person: the first row's value of a key wins."""
     merged: dict = {}
     for text in values:
         merged.update({k: v for k, v in json.loads(text).items() if k not in merged})
@@ -274,7 +276,7 @@ def update_leads(
             for cur, new in both.filter(differs).select("cur_custom", "custom").iter_rows()
         ]
         new_values = new_values.with_columns(
-            pl.col("custom_fields").scatter(differs.arg_true(), folded)
+            new_values.get_column("custom_fields").clone().scatter(differs.arg_true(), folded)
         )
     old_values = both.select(
         "lead_id",

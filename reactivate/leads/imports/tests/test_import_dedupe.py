@@ -30,6 +30,22 @@ class DuplicatesInTheFileTests(BaseTestCase):
         merges = Interaction.objects.filter(lead=lead, kind="merge")
         self.assertEqual(merges.count(), 3)
 
+    def test_custom_fields_of_duplicate_rows_are_combined(self):
+        header = [*HEADER, "Contact owner", "Referral"]
+        path = write_csv(
+            [
+                header,
+                ["", "Zoë", "Ng", "zoe@example.com", "", "", "Nora", ""],
+                ["", "Zoe", "Ng", "ZOE@example.com", "", "", "Dana", "Dr. Park"],
+                ["", "Zoë", "Ng", "zoe@example.com", "", "", "", ""],
+            ]
+        )
+        counts, _ = run_import(path)
+        self.assertEqual((counts["created"], counts["merged"]), (1, 2))
+        lead = Lead.objects.get(practice=self.north, last_name="Ng")
+        # The first row's value of a field wins; a field only a later row has is kept.
+        self.assertEqual(lead.custom_fields, {"Contact owner": "Nora", "Referral": "Dr. Park"})
+
     def test_nicknames_are_flagged_for_review_not_merged(self):
         path = write_csv(
             [
@@ -86,6 +102,19 @@ class ReimportTests(BaseTestCase):
             sorted(ann.contact_points.values_list("value", flat=True)),
             ["+13124567200", "+13124567299", "ann.lee@example.com", "ann.park@example.com"],
         )
+
+    def test_an_updated_export_updates_custom_fields_and_keeps_the_others(self):
+        header = [*HEADER, "Contact owner"]
+        run_import(write_csv([header, ["A-9", "Eve", "Ray", "eve@example.com", "", "", "Nora"]]))
+        eve = Lead.objects.get(external_id="A-9")
+        eve.custom_fields = {"Contact owner": "Nora", "Note": "kept"}
+        eve.save()
+        counts, _ = run_import(
+            write_csv([header, ["A-9", "Eve", "Ray", "eve@example.com", "", "", "Dana"]])
+        )
+        self.assertEqual(counts["updated"], 1)
+        eve.refresh_from_db()
+        self.assertEqual(eve.custom_fields, {"Contact owner": "Dana", "Note": "kept"})
 
     def test_a_lead_already_on_file_is_matched_by_phone(self):
         path = write_csv([HEADER, ["", "Maria", "G", "", "(312) 555-0101", ""]])

@@ -1,7 +1,9 @@
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 
 from reactivate.leads.imports.tests.helpers import run_import, write_csv, write_xlsx
 from reactivate.leads.models import ContactPoint, Lead, Suppression
@@ -106,6 +108,11 @@ class ImportBasicsTests(BaseTestCase):
         self.assertEqual(lead.dormancy_note, "Went with another dentist")
         self.assertEqual(lead.last_contact_at.isoformat(), "2025-01-01T00:00:00+00:00")
         self.assertEqual(lead.inquired_at.isoformat(), "2025-07-22T19:09:00+00:00")
+        # Stored exactly as the application stores dates, so an exact filter finds the lead.
+        same = Lead.objects.filter(
+            last_contact_at=lead.last_contact_at, inquired_at=lead.inquired_at
+        )
+        self.assertEqual(list(same), [lead])
         self.assertEqual(lead.custom_fields, {"Favourite colour": "teal"})
         phone = lead.contact_points.get(kind="phone")
         self.assertEqual((phone.value, phone.extension), ("+13124567004", "12"))
@@ -222,6 +229,33 @@ class LargerImportTests(BaseTestCase):
             ["+13124562699", "p2699@example.com"],
         )
         self.assertEqual(report[-1]["lead_id"], str(last.pk))
+
+    def test_a_large_load_leaves_every_index_in_place(self):
+        """Large loads drop secondary indexes and build them again at the end (on SQLite)."""
+
+        def indexes():
+            with connection.cursor() as cursor:
+                found = set()
+                for table in ("leads_lead", "leads_contactpoint"):
+                    found |= set(connection.introspection.get_constraints(cursor, table))
+                return found
+
+        before = indexes()
+        rows = [["Record ID", "First Name", "Email", "Last Activity Date"]]
+        rows += [
+            [f"L{n}", f"P{n}", f"l{n}@example.com", f"2024-0{n % 9 + 1}-01"] for n in range(60)
+        ]
+        with mock.patch("reactivate.leads.imports.bulk.DEFER_INDEXES_FROM", 10):
+            counts, _ = run_import(write_csv(rows))
+        self.assertEqual(counts["created"], 60)
+        self.assertEqual(indexes(), before)
+        # The rebuilt unique index still refuses a second lead with the same CRM id.
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Lead.objects.create(practice=self.north, external_id="L7")
+        newest = Lead.objects.filter(practice=self.north, external_id__startswith="L").order_by(
+            "-last_contact_at", "-id"
+        )
+        self.assertEqual(newest.first().last_contact_at.month, 9)
 
 
 class ReportPathTests(BaseTestCase):
