@@ -63,14 +63,10 @@ def addresses(accepted: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def create_points(
-    practice: Practice,
-    contacts: pl.DataFrame,
-    row_leads: pl.DataFrame,
-    known: pl.DataFrame,
-    now: datetime,
-) -> int:
-    """Add every address and number not yet on its lead; the first of a kind becomes primary."""
+def new_points(
+    contacts: pl.DataFrame, row_leads: pl.DataFrame, known: pl.DataFrame
+) -> pl.DataFrame:
+    """Every address and number not yet on its lead; the first of a kind becomes primary."""
     points = (
         contacts.join(row_leads, on=ROW)
         .sort("lead_id", ROW, "position")
@@ -101,18 +97,23 @@ def create_points(
             "is_primary"
         )
     )
+    return points.select(
+        "lead_id",
+        "kind",
+        "value",
+        pl.col("raw").fill_null("").str.slice(0, 500).alias("raw_value"),
+        pl.col("extension").fill_null(""),
+        pl.col("line_type").fill_null("unknown"),
+        pl.col("timezone").fill_null(""),
+        "is_primary",
+    )
+
+
+def create_points(practice: Practice, points: pl.DataFrame, now: datetime) -> int:
+    """Insert ``points`` (from ``new_points``)."""
     insert_frame(
         POINT_TABLE,
-        points.select(
-            "lead_id",
-            "kind",
-            "value",
-            pl.col("raw").fill_null("").str.slice(0, 500).alias("raw_value"),
-            pl.col("extension").fill_null(""),
-            pl.col("line_type").fill_null("unknown"),
-            pl.col("timezone").fill_null(""),
-            "is_primary",
-        ),
+        points,
         constants={"practice_id": practice.pk, "label": "", "validity": "valid", "created_at": now},
     )
     return points.height

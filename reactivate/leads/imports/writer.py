@@ -123,13 +123,17 @@ def _merge_custom(values: pl.Series) -> str:
     return json.dumps(merged, ensure_ascii=False)
 
 
-def create_leads(
-    practice: Practice, people: pl.DataFrame, now: datetime, batch_id: int | None = None
-) -> pl.DataFrame:
-    """Insert the people without a lead yet; return component → lead_id for them."""
+def new_leads(people: pl.DataFrame) -> pl.DataFrame:
+    """The people without a lead yet, each with the id its lead will be stored under."""
     new = people.filter(pl.col("lead_id").is_null())
     ids = reserve_ids(LEAD_TABLE, new.height)
-    new = new.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    return new.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+
+
+def create_leads(
+    practice: Practice, new: pl.DataFrame, now: datetime, batch_id: int | None = None
+) -> pl.DataFrame:
+    """Insert ``new`` (from ``new_leads``); return component → lead_id for them."""
     insert_frame(
         LEAD_TABLE,
         new.select(
