@@ -56,17 +56,23 @@ def _decode(data: bytes) -> tuple[bytes, str]:
         return data[3:], "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         return data.decode("utf-16").encode("utf-8"), "utf-16"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+    if _is_utf8(data):
         return data, "utf-8"
     try:
         return data.decode("cp1252").encode("utf-8"), "cp1252"
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; latin-1 maps every byte, so nothing is dropped.
         return data.decode("latin-1").encode("utf-8"), "latin-1"
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by polars without building a Python string
+    of the whole file (0.4 s and the file's size again in memory for a 175 MB export)."""
+    try:
+        pl.Series([data], dtype=pl.Binary).cast(pl.Utf8)
+    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+        return False
+    return True
 
 
 def _sniff_delimiter(sample: str) -> str:
