@@ -43,7 +43,7 @@ def normalise_emails(raw: pl.Series, *, check_deliverability: bool = False) -> p
         schema={"cleaned": pl.Utf8, "slow_email": pl.Utf8, "slow_reason": pl.Utf8},
         orient="row",
     )
-    frame = frame.join(slow, on="cleaned", how="left")
+    frame = frame.join(slow, on="cleaned", how="left", maintain_order="left")
     if check_deliverability:
         frame = _check_deliverability(frame, fast)
     email = pl.when(fast).then(pl.col("cleaned")).otherwise(pl.col("slow_email"))

@@ -62,7 +62,7 @@ def leads_frame(*, practice: Practice) -> pl.DataFrame:
     for kind in ("email", "phone"):
         if kind not in joined.columns:
             joined = joined.with_columns(pl.lit(None, pl.Utf8).alias(kind))
-    return leads.join(joined, on="lead_id", how="left").select(
+    return leads.join(joined, on="lead_id", how="left", maintain_order="left").select(
         "lead_id",
         "external_id",
         "first_name",

@@ -80,6 +80,7 @@ def new_points(
             ).unnest("key"),
             on=["lead_id", "kind", "value"],
             how="anti",
+            maintain_order="left",
         )
         had_kind = known.select(
             "lead_id", pl.col("key").str.extract(r"^(\w+):", 1).alias("kind")
@@ -88,6 +89,8 @@ def new_points(
             had_kind.with_columns(pl.lit(True).alias("had_kind")),
             on=["lead_id", "kind"],
             how="left",
+            # The order decides which point of a kind is first, and so primary.
+            maintain_order="left",
         )
     else:
         points = points.with_columns(pl.lit(None, pl.Boolean).alias("had_kind"))
