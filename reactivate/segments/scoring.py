@@ -37,6 +37,8 @@ NOT_WORKABLE = (
     LeadStatus.UNREACHABLE,
 )
 MIN_OUTCOMES = 100
+# Leads written per transaction by a scoring pass (about a second of SQLite's write lock).
+WRITE_CHUNK = 50_000
 MIN_EACH = 10
 
 CATEGORICAL = ["recency", "stage", "dormancy_reason", "treatment", "source", "channels"]
@@ -148,46 +150,52 @@ class ScoreRun:
 def score_practice(practice: Practice, lead_ids: list[int] | None = None) -> ScoreRun:
     """Reach, eligibility date, P and priority for every lead (or only ``lead_ids``; typical
     values still come from the whole practice). Only leads whose figures changed are written,
-    so rescoring an unchanged list reads but does not write."""
+    so rescoring an unchanged list reads but does not write.
+
+    The figures are read and computed without holding the database's write lock, and written
+    in transactions of WRITE_CHUNK leads: on SQLite (one writer at a time) a pass over a
+    million leads would otherwise hold the lock for half a minute, and the front desk's own
+    writes would wait past their busy timeout. Scores are derived data: a lead that changes
+    while a pass runs is scored again by the task its change queued.
+    """
     ids = None if lead_ids is None else [int(i) for i in lead_ids]
     if ids == []:
         return ScoreRun(leads=0, source="prior table")
-    with transaction.atomic():
-        where = "" if ids is None else f"id IN ({', '.join(map(str, ids))})"
-        frame = lead_frame(practice, where)
-        if frame.is_empty():
-            return ScoreRun(leads=0, source="prior table")
-        per_treatment, overall = typical_values(frame if ids is None else _value_frame(practice))
-        reach = reach_frame(practice, ids).rename({"lead_id": "id", "reach": "new_reach"})
-        frame = (
-            frame.rename({"reach": "stored_reach"})
-            .join(reach, on="id", how="left")
-            .with_columns(pl.col("new_reach").fill_null(0).alias("reach"))
-        )
-        frame = features(frame.drop("new_reach"), timezone.now())
-        record, model = active_model(practice)
-        p = pl.Series(model.predict(frame)) if model else prior_p(frame)
-        value = pl.coalesce(
-            pl.when(pl.col("estimated_value") > 0).then(pl.col("estimated_value")),
-            pl.col("treatment").replace_strict(
-                per_treatment, default=None, return_dtype=pl.Float64
-            ),
-            pl.lit(overall),
-        )
-        workable = ~pl.col("status").is_in([s.value for s in NOT_WORKABLE]) & (
-            (pl.col("reach") & ANY_CHANNEL) > 0
-        )
-        scored = frame.with_columns(p.alias("p_reactivate")).with_columns(
-            pl.when(workable).then(pl.col("p_reactivate") * value).otherwise(0.0).alias("priority"),
-            pl.coalesce(pl.col("next_eligible_at"), _first_due(practice, frame)).alias("due"),
-        )
-        changed = scored.filter(
-            pl.col("reach").ne_missing(pl.col("stored_reach"))
-            | _moved("p_reactivate", "stored_p")
-            | _moved("priority", "stored_priority")
-            | pl.col("due").ne_missing(pl.col("next_eligible_at"))
-        ).select("id", "reach", "p_reactivate", "priority", pl.col("due").alias("next_eligible_at"))
-        update_frame("leads_lead", changed)
+    where = "" if ids is None else f"id IN ({', '.join(map(str, ids))})"
+    frame = lead_frame(practice, where)
+    if frame.is_empty():
+        return ScoreRun(leads=0, source="prior table")
+    per_treatment, overall = typical_values(frame if ids is None else _value_frame(practice))
+    reach = reach_frame(practice, ids).rename({"lead_id": "id", "reach": "new_reach"})
+    frame = (
+        frame.rename({"reach": "stored_reach"})
+        .join(reach, on="id", how="left")
+        .with_columns(pl.col("new_reach").fill_null(0).alias("reach"))
+    )
+    frame = features(frame.drop("new_reach"), timezone.now())
+    record, model = active_model(practice)
+    p = pl.Series(model.predict(frame)) if model else prior_p(frame)
+    value = pl.coalesce(
+        pl.when(pl.col("estimated_value") > 0).then(pl.col("estimated_value")),
+        pl.col("treatment").replace_strict(per_treatment, default=None, return_dtype=pl.Float64),
+        pl.lit(overall),
+    )
+    workable = ~pl.col("status").is_in([s.value for s in NOT_WORKABLE]) & (
+        (pl.col("reach") & ANY_CHANNEL) > 0
+    )
+    scored = frame.with_columns(p.alias("p_reactivate")).with_columns(
+        pl.when(workable).then(pl.col("p_reactivate") * value).otherwise(0.0).alias("priority"),
+        pl.coalesce(pl.col("next_eligible_at"), _first_due(practice, frame)).alias("due"),
+    )
+    changed = scored.filter(
+        pl.col("reach").ne_missing(pl.col("stored_reach"))
+        | _moved("p_reactivate", "stored_p")
+        | _moved("priority", "stored_priority")
+        | pl.col("due").ne_missing(pl.col("next_eligible_at"))
+    ).select("id", "reach", "p_reactivate", "priority", pl.col("due").alias("next_eligible_at"))
+    for start in range(0, changed.height, WRITE_CHUNK):
+        with transaction.atomic():
+            update_frame("leads_lead", changed.slice(start, WRITE_CHUNK))
     return ScoreRun(
         leads=frame.height,
         source=f"model #{record.pk}" if record else "prior table",

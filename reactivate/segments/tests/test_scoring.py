@@ -5,6 +5,8 @@ from unittest import mock
 
 import numpy as np
 from django.core.management import call_command
+from django.db import connection
+from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
 from reactivate.leads.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.models import Lead
 from reactivate.leads.services import lead_set_status
-from reactivate.segments import prior
+from reactivate.segments import prior, scoring
 from reactivate.segments.model import ExplainableModel
 from reactivate.segments.models import ScoringModel
 from reactivate.segments.reach import CAN, GRANTED, TEXTABLE_PHONE, VALID_EMAIL, VALID_PHONE
@@ -23,6 +25,7 @@ from reactivate.segments.scoring import (
     score_practice,
 )
 from reactivate.segments.tests.helpers import known_practice, months_ago
+from reactivate.tenancy.models import Agency, Practice
 from reactivate.testing import PASSWORD, BaseTestCase, make_lead
 
 
@@ -230,3 +233,38 @@ class LearnedScores(BaseTestCase):
         call_command("score", "--practice", "north", "--fit", stdout=out)
         self.assertIn("The prior table scores its leads until then", out.getvalue())
         self.assertIn("Scored 1 leads with the prior table", out.getvalue())
+
+
+class ScoringPassTransactions(TransactionTestCase):
+    """A pass reads without the write lock and writes in short transactions."""
+
+    def test_a_pass_writes_in_chunks_and_reads_outside_any_transaction(self):
+        agency = Agency.objects.create(name="Big Group", slug="big-group")
+        practice = Practice.objects.create(
+            agency=agency, slug="big", name="Big", timezone="America/Chicago"
+        )
+        for n in range(5):
+            make_lead(practice, f"P{n}", "Lee", email=f"p{n}@example.com")
+        seen = {"read_in_transaction": [], "chunks": []}
+        real_read, real_write = scoring.lead_frame, scoring.update_frame
+
+        def read(*args, **kwargs):
+            seen["read_in_transaction"].append(connection.in_atomic_block)
+            return real_read(*args, **kwargs)
+
+        def write(table, frame, *args, **kwargs):
+            seen["chunks"].append((frame.height, connection.in_atomic_block))
+            return real_write(table, frame, *args, **kwargs)
+
+        with (
+            mock.patch.object(scoring, "WRITE_CHUNK", 2),
+            mock.patch.object(scoring, "lead_frame", read),
+            mock.patch.object(scoring, "update_frame", write),
+        ):
+            run = score_practice(practice)
+        self.assertEqual((run.leads, run.written), (5, 5))
+        self.assertEqual(seen["read_in_transaction"], [False])
+        self.assertEqual(seen["chunks"], [(2, True), (2, True), (1, True)])
+        leads = Lead.objects.filter(practice=practice)
+        self.assertFalse(leads.filter(reach__isnull=True).exists())
+        self.assertFalse(leads.filter(priority__lte=0).exists())
