@@ -45,6 +45,8 @@ KEYS = (
 RESPONSE_BAND = (0.10, 0.25)
 REACTIVATION_OF_RESPONSES = (0.30, 0.50)
 MIN_PILOT = 25
+# Unscored leads the page scores before answering (about a second); more wait for the worker.
+SCORE_INLINE_LIMIT = 50_000
 TREND_POINTS = 12
 
 
@@ -52,17 +54,32 @@ def _money(value: Decimal | float | None) -> float:
     return round(float(value or 0), 2)
 
 
-def assess(practice: Practice, now: datetime | None = None, *, record: bool = True) -> dict:
-    """The assessment report as plain data (the page, PDF, CSV and JSON all render this)."""
+def assess(
+    practice: Practice,
+    now: datetime | None = None,
+    *,
+    record: bool = True,
+    wait_for_scores: bool = True,
+) -> dict:
+    """The assessment report as plain data (the page, PDF, CSV and JSON all render this).
+
+    Leads no scoring pass has seen yet (the worker has not caught up with an import) are
+    scored first, unless there are more than SCORE_INLINE_LIMIT of them and the caller would
+    rather not wait (the page): the report then says how many are pending, leaves them out of
+    the reach and health figures, and records no health snapshot until they are scored.
+    """
     now = now or timezone.now()
     groups = _status_reach(practice)
-    if any(reach is None for _, reach, _ in groups):
-        # Leads no scoring pass has seen yet (the worker has not caught up with an import).
+    unscored = sum(n for _, reach, n in groups if reach is None)
+    if unscored and (wait_for_scores or unscored <= SCORE_INLINE_LIMIT):
         score_practice(practice)
         groups = _status_reach(practice)
+        unscored = 0
     stalled = _stalled(practice, now)
-    quality, health = _quality_and_health(practice, groups)
-    if record:
+    quality, health = _quality_and_health(
+        practice, [g for g in groups if g[1] is not None or not unscored]
+    )
+    if record and not unscored:
         _record_health(practice, now, health)
     health["trend"] = [
         {"day": s.day.isoformat(), "score": round(s.score, 1), "workable": s.workable}
@@ -73,6 +90,7 @@ def assess(practice: Practice, now: datetime | None = None, *, record: bool = Tr
     report = {
         "practice": practice.slug,
         "generated_at": now.isoformat(timespec="seconds"),
+        "unscored_leads": unscored,
         **stalled,
         "data_quality": quality,
         "health_score": health,

@@ -27,7 +27,9 @@ from reactivate.tenancy.access import practice_view
 
 @practice_view()
 def assessment_page(request: HttpRequest) -> HttpResponse:
-    report = assess(request.practice)
+    # A million freshly imported leads take the worker half a minute to score; the page
+    # answers at once and says so rather than making the manager wait on it.
+    report = assess(request.practice, wait_for_scores=False)
     return render(request, "segments/assessment.html", page_context(report))
 
 
@@ -58,7 +60,7 @@ def assessment_download(request: HttpRequest, kind: str) -> HttpResponse:
 @practice_view(edit=True)
 def assessment_pilot(request: HttpRequest) -> HttpResponse:
     """Phase 1 leads to Phase 2: save the recommended first segment, ready for a pilot."""
-    pick = assess(request.practice, record=False)["recommended_segment"]
+    pick = assess(request.practice, record=False, wait_for_scores=False)["recommended_segment"]
     name = f"{pick['name']} ({timezone.localdate():%b %Y})"
     segment, created = Segment.objects.get_or_create(
         practice=request.practice,

@@ -4,6 +4,7 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
@@ -11,7 +12,7 @@ from reactivate.segments import assessment
 from reactivate.segments.assessment import KEYS, assess
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.tests.helpers import known_practice
-from reactivate.testing import BaseTestCase
+from reactivate.testing import PASSWORD, BaseTestCase
 
 
 class AssessmentFigures(BaseTestCase):
@@ -135,6 +136,49 @@ class AssessmentFigures(BaseTestCase):
 
     def test_other_practices_leads_never_count(self):
         self.assertEqual(assess(self.north, self.now)["data_quality"]["leads"], 1)
+
+
+class LeadsNotScoredYet(BaseTestCase):
+    """Right after a large import, before the worker has scored it."""
+
+    def setUp(self):
+        self.now = timezone.now()
+        self.practice, _ = known_practice(self.agency, self.now)
+        assess(self.practice, self.now)  # scored and one health snapshot recorded
+        self.practice.leads.filter(first_name__in=["A", "B", "C"]).update(reach=None)
+        self.snapshots = HealthSnapshot.objects.filter(practice=self.practice)
+        self.snapshots.delete()
+        self.client.login(username="ada", password=PASSWORD)
+
+    def page(self):
+        return self.client.get(reverse("assessment", args=[self.practice.slug]))
+
+    def test_the_page_answers_at_once_and_says_what_is_pending(self):
+        with mock.patch.object(assessment, "SCORE_INLINE_LIMIT", 2):
+            response = self.page()
+        self.assertContains(response, "3 leads from the latest import are still being scored")
+        self.assertContains(response, '<meta http-equiv="refresh" content="15">')
+        report = response.context["report"]
+        self.assertEqual(report["unscored_leads"], 3)
+        # The figures leave the pending leads out, and no health point is recorded for a
+        # list that is not fully scored.
+        self.assertEqual(report["data_quality"]["leads"], 5)
+        self.assertFalse(self.snapshots.exists())
+        self.assertTrue(self.practice.leads.filter(reach__isnull=True).exists())
+
+    def test_a_few_pending_leads_are_scored_before_the_page_answers(self):
+        response = self.page()
+        self.assertNotContains(response, "still being scored")
+        self.assertEqual(response.context["report"]["unscored_leads"], 0)
+        self.assertEqual(response.context["report"]["data_quality"]["leads"], 8)
+        self.assertFalse(self.practice.leads.filter(reach__isnull=True).exists())
+        self.assertEqual(self.snapshots.count(), 1)
+
+    def test_the_json_report_always_waits_for_every_score(self):
+        with mock.patch.object(assessment, "SCORE_INLINE_LIMIT", 2):
+            report = assess(self.practice, self.now)
+        self.assertEqual(report["unscored_leads"], 0)
+        self.assertEqual(report["data_quality"]["leads"], 8)
 
 
 class AssessCommand(BaseTestCase):
