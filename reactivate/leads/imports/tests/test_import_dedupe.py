@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from reactivate.leads.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.models import ContactPoint, Interaction, Lead
 from reactivate.testing import BaseTestCase
@@ -83,6 +87,21 @@ class ReimportTests(BaseTestCase):
         self.assertEqual((second["created"], second["updated"]), (0, 3))
         self.assertEqual((Lead.objects.count(), ContactPoint.objects.count()), before)
         self.assertEqual([r["outcome"] for r in report], ["updated"] * 3)
+
+    def test_a_re_import_rewrites_only_the_leads_that_changed(self):
+        run_import(write_csv(self.rows))
+        Lead.objects.filter(external_id__startswith="A-").update(
+            updated_at=timezone.now() - timedelta(days=1)
+        )
+        stamps = dict(Lead.objects.values_list("external_id", "updated_at"))
+        run_import(write_csv(self.rows))
+        self.assertEqual(dict(Lead.objects.values_list("external_id", "updated_at")), stamps)
+        changed = [list(r) for r in self.rows]
+        changed[1][5] = "2025-02-01"  # A-1's last activity moves on in the CRM
+        run_import(write_csv(changed))
+        now = dict(Lead.objects.values_list("external_id", "updated_at"))
+        self.assertGreater(now.pop("A-1"), stamps.pop("A-1"))
+        self.assertEqual(now, stamps)
 
     def test_an_updated_export_updates_in_place_matched_by_crm_id_first(self):
         run_import(write_csv(self.rows))
