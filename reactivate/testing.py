@@ -24,6 +24,15 @@ def make_user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, **extra)
 
 
+def make_practice(slug: str, **fields) -> Practice:
+    """A practice in an agency of its own, for tests that cannot use BaseTestCase's world
+    (those that need real transactions)."""
+    agency = Agency.objects.create(name=f"{slug} group", slug=f"{slug}-group")
+    fields.setdefault("name", slug.title())
+    fields.setdefault("timezone", "America/Chicago")
+    return Practice.objects.create(agency=agency, slug=slug, **fields)
+
+
 def make_lead(practice: Practice, first: str, last: str, **fields) -> Lead:
     email = fields.pop("email", None)
     phone = fields.pop("phone", None)

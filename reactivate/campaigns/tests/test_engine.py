@@ -24,8 +24,7 @@ from reactivate.leads.consent import Decision
 from reactivate.leads.models import Consent, ContactPoint, Lead
 from reactivate.leads.services import lead_mark_do_not_contact
 from reactivate.segments.models import Segment
-from reactivate.tenancy.models import Agency, Practice
-from reactivate.testing import BaseTestCase, kill_mid_send, make_lead
+from reactivate.testing import BaseTestCase, kill_mid_send, make_lead, make_practice
 
 # Tuesday 2 June 2026, 10:00 in Chicago: inside every window.
 MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
@@ -368,10 +367,7 @@ class CampaignRun(BaseTestCase):
 @skipUnless(connection.vendor == "postgresql", "concurrent workers need PostgreSQL")
 class TwoWorkersOnPostgres(TransactionTestCase):
     def test_no_double_send(self):
-        agency = Agency.objects.create(name="A", slug="a")
-        practice = Practice.objects.create(
-            agency=agency, slug="p", name="P", timezone="America/Chicago"
-        )
+        practice = make_practice("p")
         for i in range(120):
             lead = Lead.objects.create(
                 practice=practice, first_name=f"L{i}", last_contact_at=STALLED

@@ -25,8 +25,7 @@ from reactivate.segments.scoring import (
     score_practice,
 )
 from reactivate.segments.tests.helpers import known_practice, months_ago
-from reactivate.tenancy.models import Agency, Practice
-from reactivate.testing import PASSWORD, BaseTestCase, make_lead
+from reactivate.testing import PASSWORD, BaseTestCase, make_lead, make_practice
 
 
 class ReachBits(BaseTestCase):
@@ -239,10 +238,7 @@ class ScoringPassTransactions(TransactionTestCase):
     """A pass reads without the write lock and writes in short transactions."""
 
     def test_a_pass_writes_in_chunks_and_reads_outside_any_transaction(self):
-        agency = Agency.objects.create(name="Big Group", slug="big-group")
-        practice = Practice.objects.create(
-            agency=agency, slug="big", name="Big", timezone="America/Chicago"
-        )
+        practice = make_practice("big")
         for n in range(5):
             make_lead(practice, f"P{n}", "Lee", email=f"p{n}@example.com")
         seen = {"read_in_transaction": [], "chunks": []}
