@@ -1,6 +1,8 @@
+import importlib
 from decimal import Decimal
 from io import StringIO
-from unittest import mock
+from types import SimpleNamespace
+from unittest import mock, skipUnless
 
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
@@ -272,3 +274,22 @@ class ReportPathTests(BaseTestCase):
                 stdout=StringIO(),
             )
         self.assertFalse(ContactPoint.objects.filter(value="early@example.com").exists())
+
+
+@skipUnless(connection.vendor == "sqlite", "PostgreSQL stores timestamps natively")
+class OlderImportDatetimes(BaseTestCase):
+    def test_the_migration_rewrites_six_zero_fractions_as_django_writes_them(self):
+        migration = importlib.import_module("reactivate.leads.migrations.0005_datetime_text")
+        lead = self.north_lead
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE leads_lead SET last_contact_at = '2024-06-01 05:00:00.000000', "
+                "inquired_at = '2024-01-02 03:04:05.250000' WHERE id = %s",
+                [lead.pk],
+            )
+        lead.refresh_from_db()
+        self.assertFalse(Lead.objects.filter(last_contact_at=lead.last_contact_at).exists())
+        migration.strip_zero_fractions(None, SimpleNamespace(connection=connection))
+        self.assertEqual(list(Lead.objects.filter(last_contact_at=lead.last_contact_at)), [lead])
+        # A real fraction is left as it is.
+        self.assertEqual(list(Lead.objects.filter(inquired_at=lead.inquired_at)), [lead])
