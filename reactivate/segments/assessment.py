@@ -76,9 +76,7 @@ def assess(
         groups = _status_reach(practice)
         unscored = 0
     stalled = _stalled(practice, now)
-    quality, health = _quality_and_health(
-        practice, [g for g in groups if g[1] is not None or not unscored]
-    )
+    quality, health = _quality_and_health(practice, [g for g in groups if g[1] is not None])
     if record and not unscored:
         _record_health(practice, now, health)
     health["trend"] = [

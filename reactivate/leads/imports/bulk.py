@@ -21,10 +21,6 @@ from django.db import connection, transaction
 log = logging.getLogger(__name__)
 DEFER_INDEXES_FROM = 50_000
 ROWS_PER_STATEMENT = 256
-# Indexes kept through a large load: every imported lead enters this one at the end of its
-# status's run (same practice, reach not yet scored, ids ascending), which costs less than
-# sorting the whole table for it afterwards.
-KEEP_INDEXES = {"lead_practice_status_reach"}
 # SQLite allows 32,766 bound values per statement since 3.32, 999 before.
 MAX_VARIABLES = 32_766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
@@ -104,13 +100,16 @@ def _sqlite_literal(value: object) -> str:
 
 
 @contextmanager
-def bulk_transaction(tables: list[str], rows: int) -> Iterator[None]:
+def bulk_transaction(
+    tables: list[str], rows: int, keep: frozenset[str] = frozenset()
+) -> Iterator[None]:
     """One transaction for a load; on SQLite, a large load also skips per-row overheads.
 
     For ``rows`` >= DEFER_INDEXES_FROM on SQLite: foreign keys and CHECKs are not evaluated row
     by row (every id the import writes was reserved by it under the same write lock, and its
     JSON is serialised by polars, so both hold by construction) and secondary indexes are
-    dropped and rebuilt once at the end, which is
+    dropped and rebuilt once at the end (except those named in ``keep``, which the caller
+    knows the load appends to in order), which is
     several times cheaper than maintaining them through a million inserts. Smaller loads, and
     PostgreSQL, keep every check and index as they are.
     """
@@ -131,8 +130,7 @@ def bulk_transaction(tables: list[str], rows: int) -> Iterator[None]:
                 f"AND tbl_name IN ({marks})",
                 tables,
             )
-            indexes = cursor.fetchall()
-            indexes = [(n, sql) for n, sql in indexes if n not in KEEP_INDEXES]
+            indexes = [(n, sql) for n, sql in cursor.fetchall() if n not in keep]
             for name, _ in indexes:
                 cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         try:

@@ -136,7 +136,10 @@ def _write(
     new_people = accepted.filter(pl.col("lead_id").is_null()).select(ROW)
     new_rows = people.get_column("lead_id").null_count() + contacts.join(new_people, on=ROW).height
     tables = [writer.LEAD_TABLE, points.POINT_TABLE]
-    with bulk_transaction(tables, new_rows), ThreadPoolExecutor(1) as helper:
+    with (
+        bulk_transaction(tables, new_rows, keep=writer.APPENDED_INDEXES),
+        ThreadPoolExecutor(1) as helper,
+    ):
         new = writer.new_leads(people)
         lead_ids = pl.concat(
             [

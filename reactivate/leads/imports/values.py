@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import polars as pl
@@ -36,20 +37,28 @@ DAY_FIRST = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%d/%m/%y", "%d.
 MONTH_FIRST_COUNTRIES = frozenset({"US", "PR", "PH", "FM", "MH", "PW", "BZ"})
 
 
+def per_distinct(column: pl.Series, parse: Callable[[pl.Series], pl.DataFrame]) -> pl.DataFrame:
+    """``parse`` applied to each distinct non-null text once, its columns given back row by
+    row (nulls for null input): exports repeat the same dates and amounts endlessly."""
+    distinct = column.drop_nulls().unique()
+    lookup = parse(distinct).with_columns(distinct.alias("_text"))
+    return (
+        column.alias("_text")
+        .to_frame()
+        .join(lookup, on="_text", how="left", maintain_order="left")
+        .drop("_text")
+    )
+
+
 def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.DataFrame:
     """Columns ``value`` (UTC datetime or null) and ``reason`` (set when a value did not parse).
 
     Dates without an offset are taken in ``zone`` (the practice's time zone).
     """
     column = raw.cast(pl.Utf8).str.strip_chars().replace("", None)
-    # Exports repeat the same dates endlessly: parse each distinct value once.
-    distinct = column.drop_nulls().unique()
-    parsed = _parse_distinct(distinct, zone=zone, country=country)
-    lookup = pl.DataFrame({"text": distinct, "value": parsed})
-    frame = pl.DataFrame({"text": column}).join(
-        lookup, on="text", how="left", maintain_order="left"
-    )
-    value = frame.get_column("value")
+    value = per_distinct(
+        column, lambda text: _parse_distinct(text, zone=zone, country=country).to_frame()
+    ).get_column("value")
     reason = pl.select(
         pl.when(value.is_null() & column.is_not_null())
         .then(pl.lit("unreadable date: ") + column)
@@ -96,15 +105,7 @@ def _parse_distinct(text: pl.Series, *, zone: str, country: str) -> pl.Series:
 
 def parse_amounts(raw: pl.Series) -> pl.DataFrame:
     """ "$15,000.00", "15k", "1.2M", "€ 12.500,00", "USD 900" → Decimal-ready strings (2 places)."""
-    column = raw.cast(pl.Utf8)
-    # Exports repeat the same amounts: each distinct text is parsed once.
-    distinct = column.drop_nulls().unique()
-    lookup = _parse_distinct_amounts(distinct).with_columns(distinct.alias("text"))
-    return (
-        pl.DataFrame({"text": column})
-        .join(lookup, on="text", how="left", maintain_order="left")
-        .select("value", "reason")
-    )
+    return per_distinct(raw.cast(pl.Utf8), _parse_distinct_amounts)
 
 
 def _parse_distinct_amounts(raw: pl.Series) -> pl.DataFrame:

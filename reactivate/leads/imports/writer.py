@@ -25,6 +25,10 @@ from reactivate.leads.imports.reading import ROW
 from reactivate.tenancy.models import Practice
 
 LEAD_TABLE = "leads_lead"
+# Kept through a large load: every new lead enters this index at the end of its status's run
+# (same practice, reach not yet scored, ids ascending), cheaper than sorting the whole table
+# for it afterwards.
+APPENDED_INDEXES = frozenset({"lead_practice_status_reach"})
 STAGE_RANK = {stage.value: rank for stage, rank in STAGE_ORDER.items()}
 RANK_STAGE = {rank: stage for stage, rank in STAGE_RANK.items()}
 # Statuses the product itself decides; an imported status never overrides them.
