@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from itertools import chain, islice
 
 import polars as pl
 from django.db import connection, transaction
@@ -64,20 +63,34 @@ def insert_frame(table: str, frame: pl.DataFrame, constants: dict | None = None)
     # makes large inserts ~40% faster (the variable limit is 32,766 per statement).
     per_statement = max(1, min(ROWS_PER_STATEMENT, MAX_VARIABLES // max(frame.width, 1)))
     full = frame.height // per_statement * per_statement
-    rows = for_sqlite(frame).iter_rows()
     connection.ensure_connection()
     db = connection.connection  # the driver's own executemany, without Django's per-row work
     if full:
         batch = insert + ", ".join([one] * per_statement)
-        db.executemany(
-            batch,
-            (
-                tuple(chain.from_iterable(islice(rows, per_statement)))
-                for _ in range(full // per_statement)
-            ),
-        )
+        db.executemany(batch, _statement_values(for_sqlite(frame.head(full)), per_statement))
     if frame.height > full:
-        db.executemany(insert + one, rows)
+        db.executemany(insert + one, for_sqlite(frame.slice(full)).iter_rows())
+
+
+PARAMETER_CHUNK = 65_536  # rows whose Python values exist at once (a multiple of 256)
+
+
+def _statement_values(frame: pl.DataFrame, per_statement: int) -> Iterator[list]:
+    """The bound values of each multi-row statement, row after row, built column by column.
+
+    polars turns a whole column into Python values in one call, and list slice assignment
+    interleaves the columns at C speed: about twice as fast as building a tuple per row and
+    chaining them. Chunks keep only ``PARAMETER_CHUNK`` rows of Python objects alive at once.
+    """
+    width = frame.width
+    chunk_rows = max(per_statement, PARAMETER_CHUNK // per_statement * per_statement)
+    step = per_statement * width
+    for chunk in frame.iter_slices(chunk_rows):
+        values: list = [None] * (chunk.height * width)
+        for position, column in enumerate(chunk.get_columns()):
+            values[position::width] = column.to_list()
+        for start in range(0, len(values), step):
+            yield values[start : start + step]
 
 
 def _naive_utc(value: datetime) -> datetime:
