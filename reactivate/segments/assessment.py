@@ -21,9 +21,11 @@ from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.models import Lead
 from reactivate.segments import reach as bits
 from reactivate.segments.definitions import (
+    add_totals,
     describe,
     practice_leads,
     segment_counts,
+    split_scan,
     stalled_before,
 )
 from reactivate.segments.models import HealthSnapshot
@@ -118,7 +120,8 @@ def _stalled(practice: Practice, now: datetime) -> dict:
         for v in values:
             aggregates[f"{field}_n_{v}"] = Count("id", filter=Q(**{field: v}))
             aggregates[f"{field}_v_{v}"] = Sum("estimated_value", filter=Q(**{field: v}))
-    totals = {k: v or 0 for k, v in stalled.aggregate(**aggregates).items()}
+    totals = split_scan(lambda part: stalled.filter(part).aggregate(**aggregates), add_totals)
+    totals = {k: v or 0 for k, v in totals.items()}
     leads, value = totals["n"], Decimal(totals["value"])
     valued, costed, own_cost = totals["valued"], totals["costed"], Decimal(totals["own_cost"])
     cumulative = (
@@ -135,12 +138,16 @@ def _stalled(practice: Practice, now: datetime) -> dict:
         v: (totals[f"dormancy_reason_n_{v}"], totals[f"dormancy_reason_v_{v}"])
         for v in DormancyReason.values
     }
-    by_treatment = {
-        t or "": (n, v or 0)
-        for t, n, v in stalled.values_list("treatment")
-        .annotate(n=Count("id"), v=Sum("estimated_value"))
-        .order_by()
-    }
+    by_treatment = split_scan(
+        lambda part: {
+            t or "": (n, v or 0)
+            for t, n, v in stalled.filter(part)
+            .values_list("treatment")
+            .annotate(n=Count("id"), v=Sum("estimated_value"))
+            .order_by()
+        },
+        _add_groups,
+    )
     rate = practice.cost_per_new_lead
     at_rate = (leads - costed) * rate
     return {
@@ -188,6 +195,16 @@ def _stalled(practice: Practice, now: datetime) -> dict:
             "practice_cost_per_lead": _money(rate),
         },
     }
+
+
+def _add_groups(parts: list[dict]) -> dict:
+    """Grouped (count, value) pairs of a split scan, added up group by group."""
+    merged: dict = {}
+    for part in parts:
+        for key, (n, v) in part.items():
+            seen_n, seen_v = merged.get(key, (0, 0))
+            merged[key] = (seen_n + n, seen_v + v)
+    return merged
 
 
 def _status_reach(practice: Practice) -> list[tuple[str, int | None, int]]:

@@ -4,15 +4,19 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
+from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.segments import assessment
+from reactivate.segments import definitions as definitions_module
 from reactivate.segments.assessment import KEYS, assess
+from reactivate.segments.definitions import segment_counts
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.tests.helpers import known_practice
-from reactivate.testing import PASSWORD, BaseTestCase
+from reactivate.testing import PASSWORD, BaseTestCase, make_lead, make_practice
 
 
 class AssessmentFigures(BaseTestCase):
@@ -195,3 +199,38 @@ class AssessCommand(BaseTestCase):
 
         with self.assertRaisesMessage(CommandError, "No practice"):
             call_command("assess", "--practice", "nowhere", "--json", stdout=StringIO())
+
+
+class SplitScans(TransactionTestCase):
+    """On a large SQLite table the report's scans run over two id ranges on two connections;
+    the figures are the same as from one scan, and still only the practice's own."""
+
+    def test_split_scans_give_the_same_report_and_counts(self):
+        now = timezone.now()
+        practice, _ = known_practice(make_practice("other").agency, now)
+        other = make_practice("noise")
+        for n in range(6):  # another practice's leads, between and after this one's ids
+            make_lead(other, f"N{n}", "Noise", estimated_value=99999, email=f"n{n}@example.com")
+        definitions = {"stalled": {"statuses": ["stalled"]}, "warm": {"stages": ["consultation"]}}
+        whole = assess(practice, now, record=False)
+        whole_counts = segment_counts(practice, definitions, now)
+        ranges = []
+        real_split = definitions_module.split_scan
+
+        def watched(run, merge):
+            return real_split(lambda part: ranges.append(str(part)) or run(part), merge)
+
+        with (
+            mock.patch.object(definitions_module, "SPLIT_FROM", 1),
+            mock.patch.object(assessment, "split_scan", watched),
+            mock.patch.object(definitions_module, "split_scan", watched),
+        ):
+            split = assess(practice, now, record=False)
+            split_counts = segment_counts(practice, definitions, now)
+        self.assertEqual(split, whole)
+        self.assertEqual(split_counts, whole_counts)
+        if connection.vendor == "sqlite":  # PostgreSQL plans its own parallel scans
+            self.assertIn("id__lt", " ".join(ranges))
+            self.assertIn("id__gte", " ".join(ranges))
+        else:
+            self.assertNotIn("id__", " ".join(ranges))
