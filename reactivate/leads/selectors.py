@@ -8,8 +8,9 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from reactivate.core.text import Fold, fold
-from reactivate.leads.choices import ContactKind
+from reactivate.leads.choices import ContactKind, LeadStatus, Stage
 from reactivate.leads.models import ContactPoint, Lead, Suppression
+from reactivate.leads.scans import add_totals, practice_leads, split_scan
 from reactivate.tenancy.models import Practice
 
 PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,}")
@@ -75,13 +76,13 @@ def lead_get(*, practice: Practice, lead_id: int) -> Lead:
 
 
 def lead_treatments(*, practice: Practice) -> list[str]:
-    return list(
-        Lead.objects.filter(practice=practice)
-        .exclude(treatment="")
-        .order_by("treatment")
-        .values_list("treatment", flat=True)
-        .distinct()
+    """Every treatment the practice's leads name, in alphabetical order."""
+    leads = practice_leads(practice).exclude(treatment="")
+    found = split_scan(
+        lambda part: set(leads.filter(part).values_list("treatment", flat=True).distinct()),
+        lambda parts: set().union(*parts),
     )
+    return sorted(found)
 
 
 def lead_suppressed_values(*, practice: Practice, lead: Lead) -> set[tuple[str, str]]:
@@ -94,21 +95,29 @@ def lead_suppressed_values(*, practice: Practice, lead: Lead) -> set[tuple[str, 
 
 
 def practice_summary(*, practice: Practice) -> dict:
-    """The dashboard's figures: the list by status and by stage, with the value at stake."""
-    leads = Lead.objects.filter(practice=practice)
-    by_status = {
-        row["status"]: row
-        for row in leads.values("status").annotate(n=Count("id"), value=Sum("estimated_value"))
-    }
-    by_stage = {
-        row["stage"]: row
-        for row in leads.values("stage").annotate(n=Count("id"), value=Sum("estimated_value"))
-    }
-    totals = leads.aggregate(n=Count("id"), value=Sum("estimated_value"))
+    """The dashboard's figures: the list by status and by stage, with the value at stake.
+
+    One scan of filtered aggregates (a GROUP BY makes SQLite sort every lead, twice).
+    """
+    aggregates = {"n": Count("id"), "value": Sum("estimated_value")}
+    for field, values in (("status", LeadStatus.values), ("stage", Stage.values)):
+        for v in values:
+            aggregates[f"{field}_n_{v}"] = Count("id", filter=Q(**{field: v}))
+            aggregates[f"{field}_v_{v}"] = Sum("estimated_value", filter=Q(**{field: v}))
+    leads = practice_leads(practice)
+    totals = split_scan(lambda part: leads.filter(part).aggregate(**aggregates), add_totals)
+
+    def rows(field: str, values: list[str]) -> dict:
+        return {
+            v: {field: v, "n": totals[f"{field}_n_{v}"], "value": totals[f"{field}_v_{v}"]}
+            for v in values
+            if totals[f"{field}_n_{v}"]
+        }
+
     return {
         "total": totals["n"],
         "total_value": totals["value"] or 0,
-        "by_status": by_status,
-        "by_stage": by_stage,
+        "by_status": rows("status", LeadStatus.values),
+        "by_stage": rows("stage", Stage.values),
         "suppressed": Suppression.objects.filter(practice=practice).count(),
     }

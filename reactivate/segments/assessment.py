@@ -19,15 +19,9 @@ from reactivate.core.dates import add_months
 from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.models import Lead
+from reactivate.leads.scans import add_totals, practice_leads, split_scan
 from reactivate.segments import reach as bits
-from reactivate.segments.definitions import (
-    add_totals,
-    describe,
-    practice_leads,
-    segment_counts,
-    split_scan,
-    stalled_before,
-)
+from reactivate.segments.definitions import describe, segment_counts, stalled_before
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.prior import AGE_BUCKETS
 from reactivate.segments.scoring import NOT_WORKABLE, score_practice

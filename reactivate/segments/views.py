@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.leads.choices import LeadStatus
-from reactivate.leads.models import Lead
 from reactivate.segments.assessment import assess
 from reactivate.segments.definitions import (
     DefinitionForm,
     describe,
+    named_values,
     segment_counts,
     segment_leads,
 )
@@ -77,18 +77,6 @@ def assessment_pilot(request: HttpRequest) -> HttpResponse:
     return redirect("segment_detail", slug=request.practice.slug, segment_id=segment.pk)
 
 
-def _choices(practice) -> dict:
-    leads = Lead.objects.filter(practice=practice)
-    return {
-        "treatments": list(
-            leads.exclude(treatment="").values_list("treatment", flat=True).distinct().order_by()
-        )[:200],
-        "sources": list(
-            leads.exclude(source="").values_list("source", flat=True).distinct().order_by()
-        )[:200],
-    }
-
-
 @practice_view()
 def segment_index(request: HttpRequest) -> HttpResponse:
     segments = list(Segment.objects.filter(practice=request.practice))
@@ -100,7 +88,7 @@ def segment_index(request: HttpRequest) -> HttpResponse:
 @practice_view()
 def segment_preview(request: HttpRequest) -> HttpResponse:
     """Live count and value while a definition is being edited (HTMX)."""
-    form = DefinitionForm(request.GET, **_choices(request.practice))
+    form = DefinitionForm(request.GET, **named_values(request.practice))
     form.fields["name"].required = False
     if not form.is_valid():
         return render(request, "segments/_preview.html", {"form": form, "counts": None})
@@ -122,7 +110,7 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
         if segment
         else {"statuses": [LeadStatus.STALLED.value], "reachable": True}
     )
-    form = DefinitionForm(request.POST or None, initial=initial, **_choices(practice))
+    form = DefinitionForm(request.POST or None, initial=initial, **named_values(practice))
     if request.method == "POST" and form.is_valid():
         definition = form.definition()
         target = segment or Segment(practice=practice, created_by=request.user)

@@ -9,11 +9,12 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from reactivate.leads import scans
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.segments import assessment
 from reactivate.segments import definitions as definitions_module
 from reactivate.segments.assessment import KEYS, assess
-from reactivate.segments.definitions import segment_counts
+from reactivate.segments.definitions import named_values, segment_counts
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.tests.helpers import known_practice
 from reactivate.testing import PASSWORD, BaseTestCase, make_lead, make_practice
@@ -214,21 +215,25 @@ class SplitScans(TransactionTestCase):
         definitions = {"stalled": {"statuses": ["stalled"]}, "warm": {"stages": ["consultation"]}}
         whole = assess(practice, now, record=False)
         whole_counts = segment_counts(practice, definitions, now)
+        whole_choices = named_values(practice)
         ranges = []
-        real_split = definitions_module.split_scan
+        real_split = scans.split_scan
 
         def watched(run, merge):
             return real_split(lambda part: ranges.append(str(part)) or run(part), merge)
 
         with (
-            mock.patch.object(definitions_module, "SPLIT_FROM", 1),
+            mock.patch.object(scans, "SPLIT_FROM", 1),
             mock.patch.object(assessment, "split_scan", watched),
             mock.patch.object(definitions_module, "split_scan", watched),
         ):
             split = assess(practice, now, record=False)
             split_counts = segment_counts(practice, definitions, now)
+            split_choices = named_values(practice)
         self.assertEqual(split, whole)
         self.assertEqual(split_counts, whole_counts)
+        self.assertEqual(split_choices, whole_choices)
+        self.assertEqual(split_choices["treatments"], ["Implants", "Invisalign"])
         if connection.vendor == "sqlite":  # PostgreSQL plans its own parallel scans
             self.assertIn("id__lt", " ".join(ranges))
             self.assertIn("id__gte", " ".join(ranges))
