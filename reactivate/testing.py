@@ -5,8 +5,12 @@ Another agency's practice (West) stands outside, so agency walls can be tested t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from decimal import Decimal
+from types import ModuleType
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.test import TestCase
@@ -18,6 +22,25 @@ from reactivate.tenancy.choices import Role
 from reactivate.tenancy.models import Agency, Membership, Practice
 
 PASSWORD = "correct horse battery staple"
+
+
+@contextmanager
+def splitting_scans(*modules: ModuleType) -> Iterator[list[str]]:
+    """Every whole-list scan the modules make split in two id ranges, however small the
+    table; yields the ranges the scans were given (empty on PostgreSQL, which never splits)."""
+    from reactivate.leads import scans
+
+    parts: list[str] = []
+    real = scans.split_scan
+
+    def watched(run, merge):
+        return real(lambda part: parts.append(str(part)) or run(part), merge)
+
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(scans, "SPLIT_FROM", 1))
+        for module in modules:
+            stack.enter_context(mock.patch.object(module, "split_scan", watched))
+        yield parts
 
 
 def make_user(username: str, **extra) -> User:

@@ -1,13 +1,12 @@
 from decimal import Decimal
-from unittest import mock
 
 from django.db import connection
 from django.test import TransactionTestCase
 
-from reactivate.leads import scans
+from reactivate.leads import selectors
 from reactivate.leads.choices import LeadStatus, Stage
 from reactivate.leads.selectors import lead_treatments, practice_summary
-from reactivate.testing import make_lead, make_practice
+from reactivate.testing import make_lead, make_practice, splitting_scans
 
 
 class SplitScans(TransactionTestCase):
@@ -41,20 +40,8 @@ class SplitScans(TransactionTestCase):
             return practice_summary(practice=self.practice), lead_treatments(practice=self.practice)
 
         whole = figures()
-        halves = []
-        real_run = scans.split_scan
-
-        def watched(run, merge):
-            return real_run(lambda part: halves.append(str(part)) or run(part), merge)
-
-        with (
-            mock.patch.object(scans, "SPLIT_FROM", 1),
-            mock.patch("reactivate.leads.selectors.split_scan", watched),
-        ):
-            split = (
-                practice_summary(practice=self.practice),
-                lead_treatments(practice=self.practice),
-            )
+        with splitting_scans(selectors) as halves:
+            split = figures()
         self.assertEqual(split, whole)
         summary, treatments = split
         self.assertEqual((summary["total"], summary["total_value"]), (4, Decimal("19500")))

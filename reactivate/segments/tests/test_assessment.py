@@ -9,7 +9,6 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from reactivate.leads import scans
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.segments import assessment
 from reactivate.segments import definitions as definitions_module
@@ -17,7 +16,13 @@ from reactivate.segments.assessment import KEYS, assess
 from reactivate.segments.definitions import named_values, segment_counts
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.tests.helpers import known_practice
-from reactivate.testing import PASSWORD, BaseTestCase, make_lead, make_practice
+from reactivate.testing import (
+    PASSWORD,
+    BaseTestCase,
+    make_lead,
+    make_practice,
+    splitting_scans,
+)
 
 
 class AssessmentFigures(BaseTestCase):
@@ -216,17 +221,7 @@ class SplitScans(TransactionTestCase):
         whole = assess(practice, now, record=False)
         whole_counts = segment_counts(practice, definitions, now)
         whole_choices = named_values(practice)
-        ranges = []
-        real_split = scans.split_scan
-
-        def watched(run, merge):
-            return real_split(lambda part: ranges.append(str(part)) or run(part), merge)
-
-        with (
-            mock.patch.object(scans, "SPLIT_FROM", 1),
-            mock.patch.object(assessment, "split_scan", watched),
-            mock.patch.object(definitions_module, "split_scan", watched),
-        ):
+        with splitting_scans(assessment, definitions_module) as ranges:
             split = assess(practice, now, record=False)
             split_counts = segment_counts(practice, definitions, now)
             split_choices = named_values(practice)
