@@ -13,7 +13,18 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.db import connection, connections
-from django.db.models import ExpressionWrapper, F, IntegerField, Max, Min, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from reactivate.leads.models import Lead
 from reactivate.tenancy.models import Practice
@@ -76,3 +87,24 @@ def add_totals(parts: list[dict]) -> dict:
     return {
         k: None if all(p[k] is None for p in parts) else sum(p[k] or 0 for p in parts) for k in keys
     }
+
+
+def per_value(field: str, values: list[str]) -> dict[str, Aggregate]:
+    """Filtered aggregates for one scan: leads and their estimated value for each of
+    ``values`` of ``field``, keyed ``{field}_n_{value}`` and ``{field}_v_{value}`` (a GROUP BY
+    would make SQLite sort every lead)."""
+    aggregates: dict[str, Aggregate] = {}
+    for v in values:
+        aggregates[f"{field}_n_{v}"] = Count("id", filter=Q(**{field: v}))
+        aggregates[f"{field}_v_{v}"] = Sum("estimated_value", filter=Q(**{field: v}))
+    return aggregates
+
+
+def distinct_values(practice: Practice, field: str) -> list[str]:
+    """Every non-empty value of a text ``field`` among the practice's leads, in order."""
+    leads = practice_leads(practice).exclude(**{field: ""})
+    found = split_scan(
+        lambda part: set(leads.filter(part).values_list(field, flat=True).distinct()),
+        lambda parts: set().union(*parts),
+    )
+    return sorted(found)

@@ -12,14 +12,14 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from reactivate.core.dates import add_months
 from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.models import Lead
-from reactivate.leads.scans import add_totals, practice_leads, split_scan
+from reactivate.leads.scans import add_totals, per_value, practice_leads, split_scan
 from reactivate.segments import reach as bits
 from reactivate.segments.definitions import describe, segment_counts, stalled_before
 from reactivate.segments.models import HealthSnapshot
@@ -110,10 +110,8 @@ def _stalled(practice: Practice, now: datetime) -> dict:
         older = stalled_before(add_months(now, -low))
         aggregates[f"age_n{low}"] = Count("id", filter=older)
         aggregates[f"age_v{low}"] = Sum("estimated_value", filter=older)
-    for field, values in (("stage", Stage.values), ("dormancy_reason", DormancyReason.values)):
-        for v in values:
-            aggregates[f"{field}_n_{v}"] = Count("id", filter=Q(**{field: v}))
-            aggregates[f"{field}_v_{v}"] = Sum("estimated_value", filter=Q(**{field: v}))
+    aggregates |= per_value("stage", Stage.values)
+    aggregates |= per_value("dormancy_reason", DormancyReason.values)
     totals = split_scan(lambda part: stalled.filter(part).aggregate(**aggregates), add_totals)
     totals = {k: v or 0 for k, v in totals.items()}
     leads, value = totals["n"], Decimal(totals["value"])
