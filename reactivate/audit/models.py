@@ -9,6 +9,8 @@ from reactivate.tenancy.models import Practice
 class AuditAction(models.TextChoices):
     LEAD_VIEWED = "lead.viewed", "Viewed a lead"
     LEAD_CHANGED = "lead.changed", "Changed a lead"
+    LEAD_OPTED_OUT = "lead.opted_out", "Opted out of all contact"
+    LEAD_OPTED_IN = "lead.opted_in", "Opted back in to a channel"
     LEADS_EXPORTED = "leads.exported", "Exported leads"
     PRACTICE_CHANGED = "practice.changed", "Changed practice settings"
     SEGMENT_SAVED = "segment.saved", "Saved a segment"

@@ -824,10 +824,3 @@ class Batch:
                 )
             for lead in Lead.objects.filter(pk__in=self.pool).select_related("practice"):
                 return_to_pool(lead, finished_at=self.now)
-
-
-def stop_for_lead(lead: Lead, reason: str) -> int:
-    """A reply, an opt-out or a booking: every automated step for this lead stops now."""
-    return Enrollment.objects.filter(
-        lead=lead, status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING]
-    ).update(status=EnrollmentStatus.STOPPED, stop_reason=reason[:200], next_action_at=None)

@@ -247,7 +247,7 @@ def campaign_report(campaign: Campaign) -> dict:
 
 def simulate_reply(message: OutboundMessage, text: str, *, actor: AbstractBaseUser | None) -> None:
     """Play the lead in the sandbox: a reply is stored and stops every automated step."""
-    from reactivate.campaigns.engine import stop_for_lead
+    from reactivate.campaigns.stops import stop_for_lead
     from reactivate.leads.choices import InteractionKind, LeadStatus
     from reactivate.leads.models import Interaction, Lead
 

@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from reactivate.campaigns.engine import BATCH, run_due
 from reactivate.campaigns.services import complete_finished
+from reactivate.campaigns.stops import stop_closed_leads
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -14,6 +15,7 @@ from reactivate.campaigns.services import complete_finished
 def send_due_steps() -> None:
     # Claims are compare-and-swap, so several workers could share this; the lock only
     # keeps one periodic run per worker pool from overlapping itself.
+    stop_closed_leads()
     while run_due(limit=BATCH).claimed == BATCH:
         pass
     complete_finished()

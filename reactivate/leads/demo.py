@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from reactivate.leads.choices import (
     CHANNELS_FOR_KIND,
+    Channel,
     ConsentStatus,
     ContactKind,
     InteractionKind,
     Validity,
 )
-from reactivate.leads.models import Consent, ContactPoint, Interaction, Lead, Suppression
+from reactivate.leads.models import Consent, ContactPoint, Interaction, Lead
+from reactivate.leads.optout import opt_out_leads
 from reactivate.leads.synthetic import SyntheticLead, generate_leads
 from reactivate.tenancy.choices import Role
 from reactivate.tenancy.models import Agency, Membership, Practice
@@ -108,7 +110,6 @@ def _store(practice: Practice, records: list[SyntheticLead], now) -> None:
     points: list[ContactPoint] = []
     consents: list[tuple[ContactPoint, bool]] = []
     interactions: list[Interaction] = []
-    suppressions: list[Suppression] = []
     for lead, record in zip(leads, records, strict=True):
         for index, contact in enumerate(record.contacts):
             point = ContactPoint(
@@ -123,16 +124,6 @@ def _store(practice: Practice, records: list[SyntheticLead], now) -> None:
             )
             points.append(point)
             consents.append((point, contact.consent_granted))
-            if record.status == "do_not_contact":
-                suppressions.append(
-                    Suppression(
-                        practice=practice,
-                        kind=contact.kind,
-                        value=contact.value,
-                        reason="opt_out",
-                        source="demo: replied STOP",
-                    )
-                )
         interactions.append(
             Interaction(
                 practice=practice,
@@ -170,4 +161,10 @@ def _store(practice: Practice, records: list[SyntheticLead], now) -> None:
         for channel in CHANNELS_FOR_KIND[ContactKind(point.kind)]
     )
     Interaction.objects.bulk_create(interactions)
-    Suppression.objects.bulk_create(suppressions, ignore_conflicts=True)
+    opt_out_leads(
+        practice=practice,
+        lead_ids=[lead.pk for lead in leads if lead.status == "do_not_contact"],
+        channel=Channel.SMS,
+        source="demo CRM export",
+        evidence="replied STOP",
+    )

@@ -215,3 +215,18 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.get_reason_display()})"
+
+
+class RescoreMark(models.Model):
+    """Leads whose reach, eligibility or priority may have changed.
+
+    Scoring lives in segments, a floor above leads: leads and the import only leave this
+    mark, in the same transaction as the change, and segments' task picks it up.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead_ids = models.JSONField(null=True, blank=True, help_text="None: the whole practice.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"rescore {self.lead_ids or 'all'}"

@@ -8,16 +8,10 @@ from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
-from reactivate.leads.choices import (
-    ConsentStatus,
-    ContactKind,
-    InteractionKind,
-    LeadStatus,
-    SuppressionReason,
-)
-from reactivate.leads.models import Consent, Interaction, Lead, Suppression
-
-SUPPRESSIBLE_KINDS = (ContactKind.EMAIL, ContactKind.PHONE)
+from reactivate.leads.choices import InteractionKind, LeadStatus, SuppressionReason
+from reactivate.leads.models import Interaction, Lead
+from reactivate.leads.optout import opt_out
+from reactivate.leads.rescore import rescore_mark
 
 
 def lead_add_note(*, lead: Lead, actor: AbstractBaseUser, body: str) -> Interaction:
@@ -59,51 +53,21 @@ def lead_set_status(
         lead.status = status
         lead.save(update_fields=["status", "updated_at"])
         _status_interaction(lead=lead, actor=actor, old=old, reason=reason)
-        _rescore_after_commit(lead, only_this_lead=True)
+        rescore_mark(practice_id=lead.practice_id, lead_ids=[lead.pk])
     return lead
 
 
 def lead_mark_do_not_contact(*, lead: Lead, actor: AbstractBaseUser | None, source: str) -> Lead:
-    """Stop all contact with this person now: every address and number, every channel.
-
-    Suppressions are practice-wide, so the same number on a duplicate lead is blocked too.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        points = list(lead.contact_points.all())
-        for point in points:
-            if point.kind in SUPPRESSIBLE_KINDS:
-                Suppression.objects.get_or_create(
-                    practice_id=lead.practice_id,
-                    kind=point.kind,
-                    value=point.value,
-                    defaults={
-                        "reason": SuppressionReason.MANUAL if actor else SuppressionReason.OPT_OUT,
-                        "source": source[:200],
-                        "created_by": actor,
-                    },
-                )
-        Consent.objects.filter(contact_point__in=points).update(
-            status=ConsentStatus.REVOKED, source=f"do not contact: {source}"[:200], recorded_at=now
-        )
-        old = lead.status
-        lead.status = LeadStatus.DO_NOT_CONTACT
-        lead.save(update_fields=["status", "updated_at"])
-        _status_interaction(lead=lead, actor=actor, old=old, reason=source)
-        # Suppressions are practice-wide: other leads sharing a number lose that channel too.
-        _rescore_after_commit(lead, only_this_lead=False)
+    """Staff record that this person asked not to be contacted: the opt-out service stops
+    every address and number, every channel (leads.optout)."""
+    opt_out(
+        lead=lead,
+        source="marked by staff" if actor else "system",
+        evidence=source,
+        actor=actor,
+        reason=SuppressionReason.MANUAL if actor else SuppressionReason.OPT_OUT,
+    )
     return lead
-
-
-def _rescore_after_commit(lead: Lead, *, only_this_lead: bool) -> None:
-    """An outcome changes what a lead is worth calling; rescoring runs in the worker.
-
-    Scoring lives in segments, which builds on leads, hence the import inside.
-    """
-    from reactivate.segments.tasks import score_practice_task
-
-    ids = [lead.pk] if only_this_lead else None
-    transaction.on_commit(lambda: score_practice_task(lead.practice_id, ids))
 
 
 def _status_interaction(

@@ -12,21 +12,14 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from reactivate.leads.choices import (
-    Channel,
-    ConsentStatus,
-    ContactKind,
-    InteractionKind,
-    SuppressionReason,
-)
-from reactivate.leads.models import Consent, ContactPoint, Interaction, Lead, Suppression
+from reactivate.leads.choices import Channel
+from reactivate.leads.models import Lead
+from reactivate.leads.optout import opt_out
 
 SALT = "reactivate.unsubscribe"
 
@@ -75,52 +68,18 @@ def _lead(token: str) -> Lead:
     return lead
 
 
-def unsubscribe_email(lead: Lead, *, source: str) -> int:
-    """Suppress every email address of the lead, practice-wide, and revoke email consent."""
-    now = timezone.now()
-    with transaction.atomic():
-        points = list(ContactPoint.objects.filter(lead=lead, kind=ContactKind.EMAIL))
-        for point in points:
-            Suppression.objects.get_or_create(
-                practice_id=lead.practice_id,
-                kind=ContactKind.EMAIL,
-                value=point.value,
-                defaults={"reason": SuppressionReason.OPT_OUT, "source": source},
-            )
-            Consent.objects.update_or_create(
-                contact_point=point,
-                channel=Channel.EMAIL,
-                defaults={
-                    "practice_id": lead.practice_id,
-                    "status": ConsentStatus.REVOKED,
-                    "source": source,
-                    "recorded_at": now,
-                },
-            )
-        Interaction.objects.create(
-            practice_id=lead.practice_id,
-            lead=lead,
-            kind=InteractionKind.CONSENT_CHANGE,
-            channel=Channel.EMAIL,
-            actor_label="lead",
-            summary="Unsubscribed from email",
-            body=source,
-            occurred_at=now,
-        )
-        # The lead lost a channel: rescoring keeps its reach, segment counts and priority
-        # honest (segments sits beside messaging, hence the import here).
-        from reactivate.segments.tasks import score_practice_task
-
-        transaction.on_commit(lambda: score_practice_task(lead.practice_id, [lead.pk]))
-    return len(points)
-
-
 @csrf_exempt  # RFC 8058: the one-click POST carries no cookies and no form token.
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     lead = _lead(token)
     if request.method == "POST":
         one_click = request.POST.get("List-Unsubscribe") == "One-Click"
-        unsubscribe_email(lead, source="one-click unsubscribe" if one_click else "unsubscribe page")
+        # An opt-out by email stops the person everywhere (DESIGN rule 2).
+        opt_out(
+            lead=lead,
+            channel=Channel.EMAIL,
+            source="one-click unsubscribe" if one_click else "unsubscribe page",
+            evidence=f"unsubscribe link, from {request.META.get('REMOTE_ADDR', 'unknown')}",
+        )
         return render(request, "messaging/unsubscribed.html", {"practice": lead.practice})
     return render(
         request, "messaging/unsubscribe.html", {"practice": lead.practice, "token": token}

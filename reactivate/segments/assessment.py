@@ -24,6 +24,7 @@ from reactivate.segments import reach as bits
 from reactivate.segments.definitions import describe, segment_counts, stalled_before
 from reactivate.segments.models import HealthSnapshot
 from reactivate.segments.prior import AGE_BUCKETS
+from reactivate.segments.rescoring import rescore_marked
 from reactivate.segments.scoring import NOT_WORKABLE, score_practice
 from reactivate.tenancy.models import Practice
 
@@ -65,6 +66,8 @@ def assess(
     the reach and health figures, and records no health snapshot until they are scored.
     """
     now = now or timezone.now()
+    if wait_for_scores:
+        rescore_marked(practice.pk)
     groups = _status_reach(practice)
     unscored = sum(n for _, reach, n in groups if reach is None)
     if unscored and (wait_for_scores or unscored <= SCORE_INLINE_LIMIT):

@@ -8,6 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from reactivate.segments.models import ScoringModel
+from reactivate.segments.rescoring import rescore_marked
 from reactivate.segments.scoring import (
     NotEnoughOutcomes,
     fit_practice,
@@ -25,6 +26,11 @@ def score_practice_task(practice_id: int, lead_ids: list[int] | None = None) -> 
     practice = Practice.objects.filter(pk=practice_id).first()
     if practice is not None:
         score_practice(practice, lead_ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def rescore_marked_task() -> None:
+    rescore_marked()
 
 
 def refit_if_new_outcomes(practice: Practice) -> bool:

@@ -211,6 +211,24 @@ class CampaignRun(BaseTestCase):
         lead.refresh_from_db()
         self.assertEqual((lead.status, lead.cycle_count), ("do_not_contact", 0))
 
+    def test_an_email_unsubscribe_stops_the_texts_calls_and_letters_too(self):
+        from reactivate.campaigns.stops import stop_closed_leads
+        from reactivate.messaging.unsubscribe import unsubscribe_url
+
+        campaign_launch(self.campaign, MORNING)
+        run_due(MORNING)
+        lead = Enrollment.objects.filter(status="active", lead__estimated_value=8000)[0].lead
+        path = "/u/" + unsubscribe_url(lead).split("/u/", 1)[1]
+        self.client.post(path, {"List-Unsubscribe": "One-Click"})
+        self.assertEqual(stop_closed_leads(), 1)
+        enrollment = Enrollment.objects.get(lead=lead)
+        self.assertEqual(enrollment.status, "stopped")
+        self.run_days(40)
+        self.assertEqual(
+            list(OutboundMessage.objects.filter(lead=lead).values_list("channel", flat=True)),
+            ["email"],
+        )
+
     def test_outside_hours_waits_for_the_window(self):
         campaign_launch(self.campaign, MORNING)
         early = datetime(2026, 6, 4, 12, 0, tzinfo=UTC)  # Thursday 07:00 in Chicago

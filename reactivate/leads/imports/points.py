@@ -8,17 +8,10 @@ from datetime import datetime
 import polars as pl
 from django.utils import timezone
 
-from reactivate.leads.choices import (
-    CHANNELS_FOR_KIND,
-    Channel,
-    ConsentStatus,
-    ContactKind,
-    InteractionKind,
-    SuppressionReason,
-)
+from reactivate.leads.choices import Channel, InteractionKind
 from reactivate.leads.imports.bulk import insert_frame, read_frame
 from reactivate.leads.imports.reading import ROW
-from reactivate.leads.models import Consent, ContactPoint, Suppression
+from reactivate.leads.optout import opt_out_leads
 from reactivate.tenancy.models import Practice
 
 POINT_TABLE = "leads_contactpoint"
@@ -122,71 +115,34 @@ def create_points(practice: Practice, points: pl.DataFrame, now: datetime) -> in
     return points.height
 
 
+# The CRM's opt-out flags and the channel each was given on. Any of them stops the person
+# everywhere (DESIGN rule 2), through the one opt-out service.
 OPT_OUTS = (
-    # flag, which contact kinds it covers, channels revoked, suppress everywhere
-    ("email_opt_out", (ContactKind.EMAIL,), (Channel.EMAIL,), True),
-    ("sms_opt_out", (ContactKind.PHONE,), (Channel.SMS,), False),
-    ("call_opt_out", (ContactKind.PHONE,), (Channel.CALL,), False),
-    (
-        "do_not_contact",
-        (ContactKind.EMAIL, ContactKind.PHONE),
-        (Channel.EMAIL, Channel.SMS, Channel.CALL),
-        True,
-    ),
+    ("email_opt_out", Channel.EMAIL),
+    ("sms_opt_out", Channel.SMS),
+    ("call_opt_out", Channel.CALL),
+    ("do_not_contact", ""),
 )
 
 
 def apply_opt_outs(
     practice: Practice, accepted: pl.DataFrame, row_leads: pl.DataFrame, filename: str
 ) -> int:
-    """Opt-outs the CRM knew about: revoke consent and, where it is total, suppress."""
-    flagged = accepted.select(ROW, *(flag for flag, *_ in OPT_OUTS)).join(row_leads, on=ROW)
+    """Opt-outs the CRM knew about; returns how many leads were opted out."""
+    flagged = accepted.select(ROW, *(flag for flag, _ in OPT_OUTS)).join(row_leads, on=ROW)
     now = timezone.now()
     changed = 0
-    for flag, kinds, channels, suppress in OPT_OUTS:
+    for flag, channel in OPT_OUTS:
         lead_ids = flagged.filter(pl.col(flag)).get_column("lead_id").unique().to_list()
-        if not lead_ids:
-            continue
-        points = list(
-            ContactPoint.objects.filter(practice=practice, lead_id__in=lead_ids, kind__in=kinds)
-        )
-        source = f"CRM export {filename}: {flag.replace('_', ' ')}"[:200]
-        consents = [
-            Consent(
+        if lead_ids:
+            changed += opt_out_leads(
                 practice=practice,
-                contact_point=p,
-                channel=c,
-                status=ConsentStatus.REVOKED,
-                source=source,
-                recorded_at=now,
+                lead_ids=lead_ids,
+                channel=channel,
+                source=f"CRM export {filename}",
+                evidence=f"{flag.replace('_', ' ')} in the CRM",
+                at=now,
             )
-            for p in points
-            for c in channels
-            if c in CHANNELS_FOR_KIND[ContactKind(p.kind)]
-        ]
-        Consent.objects.bulk_create(
-            consents,
-            update_conflicts=True,
-            unique_fields=["contact_point", "channel"],
-            update_fields=["status", "source", "recorded_at"],
-            batch_size=2000,
-        )
-        if suppress:
-            Suppression.objects.bulk_create(
-                [
-                    Suppression(
-                        practice=practice,
-                        kind=p.kind,
-                        value=p.value,
-                        reason=SuppressionReason.OPT_OUT,
-                        source=source,
-                    )
-                    for p in points
-                ],
-                ignore_conflicts=True,
-                batch_size=2000,
-            )
-        changed += len(consents)
     return changed
 
 

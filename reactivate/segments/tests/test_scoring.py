@@ -18,6 +18,7 @@ from reactivate.segments import prior, scoring
 from reactivate.segments.model import ExplainableModel
 from reactivate.segments.models import ScoringModel
 from reactivate.segments.reach import CAN, GRANTED, TEXTABLE_PHONE, VALID_EMAIL, VALID_PHONE
+from reactivate.segments.rescoring import rescore_marked
 from reactivate.segments.scoring import (
     NotEnoughOutcomes,
     explain_lead,
@@ -149,10 +150,11 @@ class PriorScores(BaseTestCase):
         score_practice(self.north)
         self.north_lead.refresh_from_db()
         self.assertGreater(self.north_lead.priority, 0)
-        with self.captureOnCommitCallbacks(execute=True):
-            lead_set_status(
-                lead=self.north_lead, actor=self.north_coordinator, status=LeadStatus.CONVERTED
-            )
+        lead_set_status(
+            lead=self.north_lead, actor=self.north_coordinator, status=LeadStatus.CONVERTED
+        )
+        # Leads leave a mark; the scheduler's minutely task scores what was marked.
+        self.assertEqual(rescore_marked(), 1)
         self.north_lead.refresh_from_db()
         self.assertEqual(self.north_lead.priority, 0)
 

@@ -148,12 +148,17 @@ class ImportBasicsTests(BaseTestCase):
             ]
         )
         run_import(path)
+        # An opt-out on any channel stops the person everywhere (DESIGN rule 2).
         self.assertEqual(
-            list(Suppression.objects.filter(practice=self.north).values_list("value", flat=True)),
-            ["quiet@example.com"],
+            sorted(Suppression.objects.filter(practice=self.north).values_list("value", flat=True)),
+            ["+13124567010", "quiet@example.com"],
         )
         point = ContactPoint.objects.get(value="+13124567010")
         self.assertEqual(point.consents.get(channel="call").status, "revoked")
+        self.assertEqual(point.lead.status, "do_not_contact")
+        self.assertEqual(
+            Lead.objects.get(contact_points__value="loud@example.com").status, "stalled"
+        )
 
     def test_xlsx_files_import_like_csv(self):
         path = write_xlsx(

@@ -172,7 +172,8 @@ class PresetImportTests(BaseTestCase):
         }
         run_import(write_csv([headers, [row.get(h, "") for h in headers]]))
         lead = Lead.objects.get(external_id="00Q5e00000ABCDe")
-        self.assertEqual(lead.status, "closed")
+        # "Do not call" is an opt-out, and an opt-out on one channel stops every channel.
+        self.assertEqual(lead.status, "do_not_contact")
         phone = lead.contact_points.get(kind="phone")
         self.assertEqual(phone.consents.get(channel="call").status, "revoked")
 
