@@ -78,8 +78,7 @@ def child_setup(enrollments: int, due: int) -> None:
     segment = Segment.objects.create(practice=practice, name="All", definition={})
     campaign = campaign_create(
         practice=practice, name="Bench", segment=segment, sequence=starter_sequence(practice),
-        holdout_percent=0,
-    )  # fmt: skip
+        holdout_percent=0, actor=None)  # fmt: skip
     Campaign.objects.filter(pk=campaign.pk).update(status="running")
     now = timezone.now()
     stalled = now - timedelta(days=200)

@@ -19,6 +19,12 @@ class AuditAction(models.TextChoices):
     TEMPLATE_SAVED = "template.saved", "Saved a message template"
     SEND_RESOLVED = "send.resolved", "Resolved an uncertain send"
     ENROLLMENT_STOPPED = "enrollment.stopped", "Stopped a lead's sequence"
+    CAMPAIGN_CREATED = "campaign.created", "Created a campaign"
+    CAMPAIGN_LAUNCHED = "campaign.launched", "Launched a campaign"
+    CAMPAIGN_PAUSED = "campaign.paused", "Paused a campaign"
+    CAMPAIGN_RESUMED = "campaign.resumed", "Resumed a campaign"
+    CAMPAIGN_SCALED = "campaign.scaled", "Scaled a pilot to the whole segment"
+    REPLY_RECORDED = "reply.recorded", "Recorded a reply by hand"
 
 
 class AuditEvent(models.Model):

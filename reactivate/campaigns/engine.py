@@ -26,6 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus, Step, WaitUnit
+from reactivate.campaigns.selectors import campaign_source
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.sandbox import adapter_for
@@ -537,7 +538,7 @@ class Batch:
         midnight, tomorrow = self.day(campaign.practice)
         if (campaign.pk, channel) not in self.budget_used:
             self.budget_used[campaign.pk, channel] = OutboundMessage.objects.filter(
-                source=f"campaign-{campaign.pk}", channel=channel, sending_at__gte=midnight
+                source=campaign_source(campaign.pk), channel=channel, sending_at__gte=midnight
             ).count()
         if self.budget_used[campaign.pk, channel] < int(budget):
             return None
@@ -583,7 +584,7 @@ class Batch:
             practice_id=plan.lead.practice_id,
             lead_id=plan.lead.pk,
             channel=plan.step.channel,
-            source=f"campaign-{plan.campaign.pk}",
+            source=campaign_source(plan.campaign.pk),
             to_value=point.value if point else "",
             subject=render(version.subject, context).text,
             body=render(version.body, context).text,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
@@ -23,7 +23,10 @@ from reactivate.campaigns.models import (
     Sequence,
     Step,
 )
+from reactivate.campaigns.stops import stop_for_lead
 from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.leads.choices import InteractionKind, LeadStatus
+from reactivate.leads.models import Interaction, Lead
 from reactivate.messaging.models import MessageTemplate
 from reactivate.messaging.playbooks import STEPS
 from reactivate.messaging.services import install_starter_playbooks
@@ -69,23 +72,40 @@ def campaign_create(
     name: str,
     segment: Segment,
     sequence: Sequence,
+    actor: AbstractBaseUser | None,
     pilot_size: int | None = None,
     holdout_percent: int = 10,
-    actor: AbstractBaseUser | None = None,
+    sender_name: str = "",
+    daily_budget: dict | None = None,
 ) -> Campaign:
     if segment.practice_id != practice.pk or sequence.practice_id != practice.pk:
         raise CampaignError("The segment and the sequence must be this practice's own.")
     if not 0 <= holdout_percent <= 50:
         raise CampaignError("The holdout is a share between 0 and 50 percent.")
-    return Campaign.objects.create(
-        practice=practice,
-        name=name,
-        segment=segment,
-        sequence=sequence,
-        pilot_size=pilot_size,
-        holdout_percent=holdout_percent,
-        seed=int.from_bytes(hashlib.sha256(name.encode()).digest()[:3], "big"),
-        created_by=actor,
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            practice=practice,
+            name=name,
+            segment=segment,
+            sequence=sequence,
+            pilot_size=pilot_size,
+            holdout_percent=holdout_percent,
+            sender_name=sender_name,
+            daily_budget=daily_budget or {},
+            seed=int.from_bytes(hashlib.sha256(name.encode()).digest()[:3], "big"),
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        _audit(campaign, actor, AuditAction.CAMPAIGN_CREATED, segment=segment.pk)
+    return campaign
+
+
+def _audit(campaign: Campaign, actor: AbstractBaseUser | None, action: AuditAction, **detail):
+    audit_record(
+        practice=campaign.practice,
+        actor=actor,
+        action=action,
+        obj=campaign,
+        detail={"campaign": campaign.name, "status": campaign.status, **detail},
     )
 
 
@@ -172,36 +192,69 @@ def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int
     return len(contacted), len(holdout)
 
 
-def campaign_launch(campaign: Campaign, now: datetime | None = None) -> tuple[int, int]:
+def campaign_launch(
+    *, campaign: Campaign, actor: AbstractBaseUser | None, now: datetime | None = None
+) -> tuple[int, int]:
     """Start the pilot (or the whole segment when there is no pilot size)."""
     now = now or timezone.now()
-    if campaign.status != CampaignStatus.DRAFT:
-        raise CampaignError(f"The campaign is {campaign.get_status_display().lower()} already.")
     with transaction.atomic():
+        campaign = _locked(campaign)
+        if campaign.status != CampaignStatus.DRAFT:
+            status = campaign.get_status_display().lower()
+            raise CampaignError(f"The campaign is {status} already.")
         counts = enroll(campaign, limit=campaign.pilot_size, now=now)
         campaign.status = CampaignStatus.PILOT if campaign.pilot_size else CampaignStatus.RUNNING
         campaign.launched_at = now
         campaign.save(update_fields=["status", "launched_at"])
+        _audit(campaign, actor, AuditAction.CAMPAIGN_LAUNCHED, enrolled=counts[0], held=counts[1])
     return counts
 
 
-def campaign_scale(campaign: Campaign, now: datetime | None = None) -> tuple[int, int]:
+def campaign_scale(
+    *, campaign: Campaign, actor: AbstractBaseUser | None, now: datetime | None = None
+) -> tuple[int, int]:
     """From pilot to the rest of the segment, in one action."""
     now = now or timezone.now()
-    if campaign.status not in (CampaignStatus.PILOT, CampaignStatus.PAUSED):
-        raise CampaignError("Only a pilot (or a paused pilot) can be scaled.")
     with transaction.atomic():
+        campaign = _locked(campaign)
+        if campaign.status not in (CampaignStatus.PILOT, CampaignStatus.PAUSED):
+            raise CampaignError("Only a pilot (or a paused pilot) can be scaled.")
         counts = enroll(campaign, limit=None, now=now)
         campaign.status = CampaignStatus.RUNNING
         campaign.save(update_fields=["status"])
+        _audit(campaign, actor, AuditAction.CAMPAIGN_SCALED, enrolled=counts[0], held=counts[1])
     return counts
 
 
-def campaign_pause(campaign: Campaign) -> None:
-    if not campaign.active:
-        raise CampaignError("Only a running campaign or pilot can be paused.")
-    campaign.status = CampaignStatus.PAUSED
-    campaign.save(update_fields=["status"])
+def campaign_pause(*, campaign: Campaign, actor: AbstractBaseUser | None) -> Campaign:
+    with transaction.atomic():
+        campaign = _locked(campaign)
+        if not campaign.active:
+            raise CampaignError("Only a running campaign or pilot can be paused.")
+        campaign.status = CampaignStatus.PAUSED
+        campaign.save(update_fields=["status"])
+        _audit(campaign, actor, AuditAction.CAMPAIGN_PAUSED)
+    return campaign
+
+
+def campaign_resume(*, campaign: Campaign, actor: AbstractBaseUser | None) -> Campaign:
+    with transaction.atomic():
+        campaign = _locked(campaign)
+        if campaign.status != CampaignStatus.PAUSED:
+            raise CampaignError("Only a paused campaign can be resumed.")
+        piloting = campaign.pilot_size and campaign.enrollments.count() <= campaign.pilot_size * 2
+        campaign.status = CampaignStatus.PILOT if piloting else CampaignStatus.RUNNING
+        campaign.save(update_fields=["status"])
+        _audit(campaign, actor, AuditAction.CAMPAIGN_RESUMED)
+    return campaign
+
+
+def _locked(campaign: Campaign) -> Campaign:
+    """The campaign as stored now, locked for this transaction: two people pressing Launch
+    at once enrol the segment once. The caller's object is brought up to date in place."""
+    list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
+    campaign.refresh_from_db()
+    return campaign
 
 
 def complete_finished() -> int:
@@ -219,38 +272,8 @@ def complete_finished() -> int:
     )
 
 
-def campaign_resume(campaign: Campaign) -> None:
-    if campaign.status != CampaignStatus.PAUSED:
-        raise CampaignError("Only a paused campaign can be resumed.")
-    piloting = campaign.pilot_size and campaign.enrollments.count() <= campaign.pilot_size * 2
-    campaign.status = CampaignStatus.PILOT if piloting else CampaignStatus.RUNNING
-    campaign.save(update_fields=["status"])
-
-
-def campaign_report(campaign: Campaign) -> dict:
-    by_status = dict(campaign.enrollments.values_list("status").annotate(n=Count("id")).order_by())
-    sent = OutboundMessage.objects.filter(
-        idempotency_key__startswith="enrollment-", lead__enrollments__campaign=campaign
-    )
-    by_channel = dict(
-        sent.filter(status="sent").values_list("channel").annotate(n=Count("id")).order_by()
-    )
-    return {
-        "campaign": campaign.name,
-        "status": campaign.status,
-        "enrolled": sum(by_status.values()),
-        "by_status": by_status,
-        "sent_by_channel": by_channel,
-        "uncertain": sent.filter(status="uncertain").count(),
-    }
-
-
-def simulate_reply(message: OutboundMessage, text: str, *, actor: AbstractBaseUser | None) -> None:
+def simulate_reply(*, message: OutboundMessage, text: str, actor: AbstractBaseUser | None) -> None:
     """Play the lead in the sandbox: a reply is stored and stops every automated step."""
-    from reactivate.campaigns.stops import stop_for_lead
-    from reactivate.leads.choices import InteractionKind, LeadStatus
-    from reactivate.leads.models import Interaction, Lead
-
     now = timezone.now()
     with transaction.atomic():
         Interaction.objects.create(
@@ -269,10 +292,17 @@ def simulate_reply(message: OutboundMessage, text: str, *, actor: AbstractBaseUs
             pk=message.lead_id, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]
         ).update(status=LeadStatus.RESPONDED)
         stop_for_lead(message.lead, "the lead replied")
+        audit_record(
+            practice=message.practice,
+            actor=actor,
+            action=AuditAction.REPLY_RECORDED,
+            obj=message,
+            detail={"lead": message.lead_id, "sandbox": True},
+        )
 
 
 def resolve_uncertain(
-    message: OutboundMessage, *, went_out: bool, actor: AbstractBaseUser | None
+    *, message: OutboundMessage, went_out: bool, actor: AbstractBaseUser | None
 ) -> None:
     """A person's answer about a send that a dead worker left in doubt.
 
@@ -311,7 +341,7 @@ def resolve_uncertain(
         )
 
 
-def stop_enrollment(enrollment: Enrollment, *, actor: AbstractBaseUser | None) -> None:
+def stop_enrollment(*, enrollment: Enrollment, actor: AbstractBaseUser | None) -> None:
     """A person stops a lead's sequence in one campaign by hand."""
     if enrollment.status not in (EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING):
         raise CampaignError("That sequence is not running.")

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from reactivate.campaigns.models import Campaign, Enrollment
+from reactivate.campaigns.selectors import campaign_reports
 from reactivate.campaigns.services import (
     CampaignError,
     campaign_create,
     campaign_launch,
     campaign_pause,
-    campaign_report,
     campaign_resume,
     campaign_scale,
     resolve_uncertain,
@@ -67,28 +67,28 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign = campaign_create(
+            campaign_create(
                 practice=practice,
                 name=data["name"],
                 segment=data["segment"],
                 sequence=starter_sequence(practice, request.user),
                 pilot_size=data["pilot_size"],
                 holdout_percent=data["holdout_percent"],
+                sender_name=data["sender_name"],
+                daily_budget=form.budget(),
                 actor=request.user,
             )
-            campaign.sender_name = data["sender_name"]
-            campaign.daily_budget = form.budget()
-            campaign.save(update_fields=["sender_name", "daily_budget"])
         except IntegrityError:
             form.add_error("name", "There is already a campaign with this name.")
         except CampaignError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("campaign_index", slug=practice.slug)
-    campaigns = [
-        (c, campaign_report(c))
-        for c in Campaign.objects.filter(practice=practice).order_by("-created_at")
-    ]
+    listed = list(
+        Campaign.objects.filter(practice=practice).select_related("segment").order_by("-created_at")
+    )
+    reports = campaign_reports(listed)
+    campaigns = [(c, reports[c.pk]) for c in listed]
     return render(request, "campaigns/index.html", {"form": form, "campaigns": campaigns})
 
 
@@ -107,10 +107,11 @@ def campaign_action(request: HttpRequest, campaign_id: int, verb: str) -> HttpRe
     if verb not in ACTIONS:
         return HttpResponse("Unknown action.", status=404)
     try:
-        ACTIONS[verb](campaign)
+        ACTIONS[verb](campaign=campaign, actor=request.user)
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
+        campaign.refresh_from_db(fields=["status"])
         messages.success(request, f"{campaign.name}: {campaign.get_status_display().lower()}.")
     return redirect("campaign_index", slug=request.practice.slug)
 
@@ -142,7 +143,7 @@ def outbox_reply(request: HttpRequest, message_id: int) -> HttpResponse:
     )
     text = (request.POST.get("text") or "").strip()
     if text:
-        simulate_reply(message, text[:2000], actor=request.user)
+        simulate_reply(message=message, text=text[:2000], actor=request.user)
         messages.success(request, f"Reply stored for {message.lead}; their sequences stopped.")
     return redirect("outbox", slug=request.practice.slug)
 
@@ -156,7 +157,7 @@ def outbox_resolve(request: HttpRequest, message_id: int) -> HttpResponse:
     )
     went_out = request.POST.get("went_out") == "yes"
     try:
-        resolve_uncertain(message, went_out=went_out, actor=request.user)
+        resolve_uncertain(message=message, went_out=went_out, actor=request.user)
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:
@@ -174,7 +175,7 @@ def outbox_resolve(request: HttpRequest, message_id: int) -> HttpResponse:
 def enrollment_stop(request: HttpRequest, enrollment_id: int) -> HttpResponse:
     enrollment = get_object_or_404(Enrollment, practice=request.practice, pk=enrollment_id)
     try:
-        stop_enrollment(enrollment, actor=request.user)
+        stop_enrollment(enrollment=enrollment, actor=request.user)
     except CampaignError as exc:
         messages.error(request, str(exc))
     else:

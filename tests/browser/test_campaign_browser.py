@@ -25,10 +25,9 @@ def in_doubt(demo_session):
     now = timezone.now()
     segment = Segment.objects.create(practice=practice, name="Browser", definition={})
     campaign = campaign_create(
-        practice=practice, name="Browser", segment=segment,
-        sequence=starter_sequence(practice), holdout_percent=0, pilot_size=2,
-    )  # fmt: skip
-    campaign_launch(campaign, now)
+        practice=practice, name="Browser", segment=segment, actor=None,
+        sequence=starter_sequence(practice), holdout_percent=0, pilot_size=2)  # fmt: skip
+    campaign_launch(campaign=campaign, actor=None, now=now)
     kill_mid_send(now)
     run_due(now)  # finds the sends in doubt and leaves them to a person
     return base

@@ -126,6 +126,7 @@ class CampaignRun(BaseTestCase):
             segment=self.segment,
             sequence=starter_sequence(self.north),
             holdout_percent=20,
+            actor=None,
         )
 
     def run_days(self, days: int) -> None:
@@ -133,7 +134,7 @@ class CampaignRun(BaseTestCase):
             run_due(MORNING + timedelta(days=day))
 
     def test_the_whole_sequence_once_then_back_to_the_pool(self):
-        enrolled, held = campaign_launch(self.campaign, MORNING)
+        enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         # Ten eligible leads (Maria's last contact comes after this clock): 20% held out.
         self.assertEqual((enrolled, held), (8, 2))
         holdout = set(
@@ -185,10 +186,10 @@ class CampaignRun(BaseTestCase):
         )
 
     def test_a_reply_stops_every_automated_step(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
         first = OutboundMessage.objects.filter(status=OutboundStatus.SENT).first()
-        simulate_reply(first, "Yes, still interested. Can you call me?", actor=None)
+        simulate_reply(message=first, text="Yes, still interested. Can you call me?", actor=None)
         before = OutboundMessage.objects.filter(lead=first.lead).count()
         self.run_days(40)
         self.assertEqual(OutboundMessage.objects.filter(lead=first.lead).count(), before)
@@ -198,7 +199,7 @@ class CampaignRun(BaseTestCase):
         )
 
     def test_an_opt_out_everywhere_stops_and_never_returns_to_the_pool(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
         lead = Enrollment.objects.filter(status="active").first().lead
 
@@ -215,7 +216,7 @@ class CampaignRun(BaseTestCase):
         from reactivate.campaigns.stops import stop_closed_leads
         from reactivate.messaging.unsubscribe import unsubscribe_url
 
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
         lead = Enrollment.objects.filter(status="active", lead__estimated_value=8000)[0].lead
         path = "/u/" + unsubscribe_url(lead).split("/u/", 1)[1]
@@ -230,7 +231,7 @@ class CampaignRun(BaseTestCase):
         )
 
     def test_outside_hours_waits_for_the_window(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         early = datetime(2026, 6, 4, 12, 0, tzinfo=UTC)  # Thursday 07:00 in Chicago
         run_due(MORNING)  # the emails go at 10:00
         for enrollment in Enrollment.objects.filter(status="active"):
@@ -248,7 +249,7 @@ class CampaignRun(BaseTestCase):
         )
 
     def test_a_message_is_never_sent_twice(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
         sent = OutboundMessage.objects.count()
         # A worker that sent and died before moving the enrolment on: the step comes round again.
@@ -278,13 +279,13 @@ class CampaignRun(BaseTestCase):
         return dying
 
     def test_a_worker_dying_mid_send_leaves_it_uncertain(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         # A channel that sends one message per commit: only the message in flight is in doubt.
         self.assertEqual(len(self.die_mid_send(per_commit=1)), 1)
         self.assertEqual(OutboundMessage.objects.filter(status=OutboundStatus.SENT).count(), 7)
 
     def test_a_group_in_flight_is_uncertain_as_a_whole(self):
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         # The sandbox commits many sends at once: all of the group in flight is in doubt,
         # and none of it goes out again.
         self.assertEqual(len(self.die_mid_send(per_commit=100)), 8)
@@ -309,7 +310,7 @@ class CampaignRun(BaseTestCase):
     def test_no_sends_on_a_holiday(self):
         self.north.holidays = "2026-06-02"
         self.north.save()
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         report = run_due(MORNING)
         self.assertEqual(report.sent, 0)
         next_day = datetime(2026, 6, 3, 14, 0, tzinfo=UTC)  # Wednesday 09:00 in Chicago
@@ -324,7 +325,7 @@ class CampaignRun(BaseTestCase):
         self.campaign.daily_budget = {"email": 3}
         self.campaign.sender_name = "Dana at North"
         self.campaign.save()
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         report = run_due(MORNING)
         self.assertEqual(report.sent, 3)
         self.assertEqual(report.waiting, 5)
@@ -335,7 +336,7 @@ class CampaignRun(BaseTestCase):
     def test_new_leads_start_only_as_fast_as_the_team_answers_replies(self):
         self.north.replies_per_day = 1
         self.north.save()
-        campaign_launch(self.campaign, MORNING)
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         # Room for one reply a day at a 15% reply rate: at most 7 first messages today.
         self.assertEqual(run_due(MORNING).sent, 7)
         waiting = Enrollment.objects.get(status="active", position=0)
@@ -356,7 +357,7 @@ class CampaignRun(BaseTestCase):
         self.campaign.pilot_size = 4
         self.campaign.holdout_percent = 20
         self.campaign.save()
-        enrolled, held = campaign_launch(self.campaign, MORNING)
+        enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         self.assertEqual((enrolled, held), (4, 1))
         ranked = list(
             segment_leads(self.north, self.segment.definition, MORNING)
@@ -370,13 +371,13 @@ class CampaignRun(BaseTestCase):
     def test_pause_stops_sends_and_pilot_scales(self):
         self.campaign.pilot_size = 3
         self.campaign.save()
-        enrolled, _ = campaign_launch(self.campaign, MORNING)
+        enrolled, _ = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         self.assertEqual(enrolled, 3)
         self.assertEqual(self.campaign.status, CampaignStatus.PILOT)
         self.assertEqual(complete_finished(), 0)  # a running campaign with leads in sequence
-        campaign_pause(self.campaign)
+        campaign_pause(campaign=self.campaign, actor=None)
         self.assertEqual(run_due(MORNING).claimed, 0)
-        enrolled, _ = campaign_scale(self.campaign, MORNING)
+        enrolled, _ = campaign_scale(campaign=self.campaign, actor=None, now=MORNING)
         self.assertEqual(self.campaign.status, CampaignStatus.RUNNING)
         self.assertGreater(enrolled, 0)
         self.assertEqual(run_due(MORNING).sent, Enrollment.objects.filter(status="active").count())
@@ -396,9 +397,8 @@ class TwoWorkersOnPostgres(TransactionTestCase):
         segment = Segment.objects.create(practice=practice, name="All", definition={})
         campaign = campaign_create(
             practice=practice, name="C", segment=segment, sequence=starter_sequence(practice),
-            holdout_percent=0,
-        )  # fmt: skip
-        campaign_launch(campaign, MORNING)
+            holdout_percent=0, actor=None)  # fmt: skip
+        campaign_launch(campaign=campaign, actor=None, now=MORNING)
         calls, lock = [], threading.Lock()
 
         def send(self, outbound):

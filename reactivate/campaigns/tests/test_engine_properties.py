@@ -90,9 +90,8 @@ class EngineProperties(HypothesisTestCase):
         segment = Segment.objects.create(practice=practice, name="All", definition={})
         campaign = campaign_create(
             practice=practice, name="C", segment=segment, sequence=starter_sequence(practice),
-            holdout_percent=w["holdout"],
-        )  # fmt: skip
-        campaign_launch(campaign, START)
+            holdout_percent=w["holdout"], actor=None)  # fmt: skip
+        campaign_launch(campaign=campaign, actor=None, now=START)
         suppressed_at = {}
         for tick in sorted(w["ticks"]):
             now = START + timedelta(hours=tick)

@@ -60,6 +60,7 @@ class CampaignPages(BaseTestCase):
             name="Theirs",
             segment=segment,
             sequence=starter_sequence(self.south),
+            actor=None,
         )
         response = self.client.post(reverse("campaign_action", args=["north", theirs.pk, "launch"]))
         self.assertEqual(response.status_code, 404)
@@ -115,9 +116,8 @@ class PeopleDecide(BaseTestCase):
         )
         self.campaign = campaign_create(
             practice=self.north, name="Doubt", segment=segment,
-            sequence=starter_sequence(self.north), holdout_percent=0,
-        )  # fmt: skip
-        campaign_launch(self.campaign, MORNING)
+            sequence=starter_sequence(self.north), holdout_percent=0, actor=None)  # fmt: skip
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         self.enrollment = Enrollment.objects.get(lead=self.lead)
         kill_mid_send(MORNING)
         run_due(MORNING + timedelta(minutes=10))  # finds the send in doubt and parks it

@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reactivate.campaigns.engine import run_due
 from reactivate.campaigns.models import Campaign
+from reactivate.campaigns.selectors import campaign_report
 from reactivate.campaigns.services import (
     CampaignError,
     campaign_create,
     campaign_launch,
     campaign_pause,
-    campaign_report,
     campaign_resume,
     campaign_scale,
     complete_finished,
@@ -75,6 +75,7 @@ class Command(BaseCommand):
                     sequence=starter_sequence(practice),
                     pilot_size=options["pilot"],
                     holdout_percent=options["holdout"],
+                    actor=None,
                 )
                 self.stdout.write(f"Created campaign {campaign.name!r} (draft).")
                 return
@@ -97,18 +98,18 @@ class Command(BaseCommand):
                 for day in forecast["days"]:
                     self.stdout.write(f"  {day['day']}: {day['sends']}")
             elif action in ("launch", "scale"):
-                enrolled, held = (campaign_launch if action == "launch" else campaign_scale)(
-                    campaign
-                )
+                act = campaign_launch if action == "launch" else campaign_scale
+                enrolled, held = act(campaign=campaign, actor=None)
+                campaign.refresh_from_db(fields=["status"])
                 self.stdout.write(
                     f"{campaign.name}: {enrolled} leads enrolled, {held} held out "
                     f"({campaign.get_status_display().lower()})."
                 )
             elif action == "pause":
-                campaign_pause(campaign)
+                campaign_pause(campaign=campaign, actor=None)
                 self.stdout.write(f"{campaign.name}: paused.")
             elif action == "resume":
-                campaign_resume(campaign)
+                campaign = campaign_resume(campaign=campaign, actor=None)
                 self.stdout.write(f"{campaign.name}: {campaign.get_status_display().lower()}.")
             else:
                 report = campaign_report(campaign)
