@@ -22,6 +22,8 @@ from reactivate.leads.imports.fields import (
     FLAG_FIELDS,
     PHONE_FIELDS,
     Field,
+    mailable,
+    partial_address,
 )
 from reactivate.leads.imports.mapping import Mapping
 from reactivate.leads.imports.reading import ROW, Table
@@ -87,10 +89,21 @@ def clean(
         src, mapping, out.height, country=country, check_deliverability=check_deliverability
     )
     has_contact = pl.Series(ROW, contacts.get_column(ROW).unique())
-    has_address = out.get_column(Field.STREET.value).is_not_null() | (
-        out.get_column(Field.CITY.value).is_not_null()
-        & out.get_column(Field.POSTAL_CODE.value).is_not_null()
-    )
+    has_address = out.select(mailable()).to_series()
+    # A city and postal code without a street cannot take a letter: say so, keep the row
+    # only if an email or phone reaches the person.
+    contact_problems = pl.select(
+        pl.concat_str(
+            [
+                contact_problems,
+                out.select(
+                    pl.when(partial_address()).then(pl.lit("address has no street line"))
+                ).to_series(),
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        ).replace("", None)
+    ).to_series()
     all_empty = pl.all_horizontal(pl.col(h).is_null() for h in table.headers)
     empty = src.select(all_empty).to_series()
     reachable = out.get_column(ROW).is_in(has_contact.implode()) | has_address

@@ -1,5 +1,6 @@
 """What an import column can mean: the fields of a lead that a CRM export can fill."""
 
+import polars as pl
 from django.db import models
 
 
@@ -39,3 +40,18 @@ EMAIL_FIELDS = (Field.EMAIL, Field.EMAIL_2)
 DATE_FIELDS = (Field.INQUIRED_AT, Field.LAST_CONTACT_AT)
 AMOUNT_FIELDS = (Field.ESTIMATED_VALUE, Field.ACQUISITION_COST)
 FLAG_FIELDS = (Field.EMAIL_OPT_OUT, Field.CALL_OPT_OUT, Field.SMS_OPT_OUT, Field.DO_NOT_CONTACT)
+
+
+def mailable() -> pl.Expr:
+    """A postal address a letter can go to: a street line, and a city or postal code to
+    find it by. A city and postal code alone are a place, not an address."""
+    street = pl.col(Field.STREET.value)
+    return street.is_not_null() & (
+        pl.col(Field.CITY.value).is_not_null() | pl.col(Field.POSTAL_CODE.value).is_not_null()
+    )
+
+
+def partial_address() -> pl.Expr:
+    """Some address parts, but not enough for a letter."""
+    parts = [pl.col(f.value).is_not_null() for f in (Field.STREET, Field.CITY, Field.POSTAL_CODE)]
+    return pl.any_horizontal(parts) & ~mailable()

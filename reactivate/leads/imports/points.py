@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from reactivate.leads.choices import Channel, InteractionKind
 from reactivate.leads.imports.bulk import insert_frame, read_frame
+from reactivate.leads.imports.fields import mailable
 from reactivate.leads.imports.reading import ROW
 from reactivate.leads.optout import opt_out_leads
 from reactivate.tenancy.models import Practice
@@ -41,10 +42,7 @@ def addresses(accepted: pl.DataFrame) -> pl.DataFrame:
         separator=", ",
         ignore_nulls=True,
     ).replace("", None)
-    has_address = pl.col("street").is_not_null() | (
-        pl.col("city").is_not_null() & pl.col("postal_code").is_not_null()
-    )
-    return accepted.filter(has_address).select(
+    return accepted.filter(mailable()).select(
         ROW,
         pl.lit("address").alias("kind"),
         parts.str.slice(0, 320).alias("value"),

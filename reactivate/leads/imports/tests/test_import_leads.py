@@ -298,3 +298,29 @@ class OlderImportDatetimes(BaseTestCase):
         self.assertEqual(list(Lead.objects.filter(last_contact_at=lead.last_contact_at)), [lead])
         # A real fraction is left as it is.
         self.assertEqual(list(Lead.objects.filter(inquired_at=lead.inquired_at)), [lead])
+
+
+class AddressRows(BaseTestCase):
+    def test_an_address_needs_a_street_line_to_reach_anyone(self):
+        path = write_csv(
+            [
+                ["First Name", "Street", "City", "Zip", "Email"],
+                ["Place", "", "Chicago", "60601", ""],
+                ["Letter", "12 Lake St", "Chicago", "60601", ""],
+                ["Mail", "", "Chicago", "60601", "mail@example.com"],
+            ]
+        )
+        counts, report = run_import(path)
+        self.assertEqual(counts["created"], 2)
+        rejected = [line for line in report if line["outcome"] == "rejected"]
+        self.assertEqual(len(rejected), 1)
+        self.assertIn("no usable email, phone or address", rejected[0]["reason"])
+        self.assertIn("address has no street line", rejected[0]["reason"])
+        letter = Lead.objects.get(first_name="Letter")
+        self.assertEqual(
+            list(letter.contact_points.values_list("kind", "value")),
+            [("address", "12 Lake St, Chicago, 60601")],
+        )
+        # Reached by email; the partial address is not kept as a way to send letters.
+        mail = Lead.objects.get(first_name="Mail")
+        self.assertFalse(mail.contact_points.filter(kind="address").exists())
