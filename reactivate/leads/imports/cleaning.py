@@ -81,6 +81,9 @@ def clean(
         parsed = parse_amounts(column(target))
         out = out.with_columns(parsed.get_column("value").alias(target.value))
         warnings.append(parsed.get_column("reason"))
+    # HubSpot's Total Revenue (and the like) stands in where the deal amount is blank.
+    value, fallback = Field.ESTIMATED_VALUE.value, Field.VALUE_FALLBACK.value
+    out = out.with_columns(pl.coalesce(value, fallback).alias(value)).drop(fallback)
     for target in FLAG_FIELDS:
         out = out.with_columns(_flag(column(target)).alias(target.value))
     out = out.with_columns(_custom(src, mapping).alias("custom"))

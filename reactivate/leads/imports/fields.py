@@ -18,6 +18,7 @@ class Field(models.TextChoices):
     STAGE = "stage", "Stage / lifecycle"
     STATUS = "status", "Lead status"
     ESTIMATED_VALUE = "estimated_value", "Estimated value"
+    VALUE_FALLBACK = "value_fallback", "Value when the estimate is blank (e.g. total revenue)"
     SOURCE = "source", "Lead source"
     ACQUISITION_COST = "acquisition_cost", "Acquisition cost"
     LOST_REASON = "lost_reason", "Lost reason"
@@ -38,7 +39,7 @@ class Field(models.TextChoices):
 PHONE_FIELDS = (Field.MOBILE_PHONE, Field.PHONE, Field.PHONE_2)  # mobile first: it takes texts
 EMAIL_FIELDS = (Field.EMAIL, Field.EMAIL_2)
 DATE_FIELDS = (Field.INQUIRED_AT, Field.LAST_CONTACT_AT)
-AMOUNT_FIELDS = (Field.ESTIMATED_VALUE, Field.ACQUISITION_COST)
+AMOUNT_FIELDS = (Field.ESTIMATED_VALUE, Field.VALUE_FALLBACK, Field.ACQUISITION_COST)
 FLAG_FIELDS = (Field.EMAIL_OPT_OUT, Field.CALL_OPT_OUT, Field.SMS_OPT_OUT, Field.DO_NOT_CONTACT)
 
 

@@ -25,6 +25,10 @@ PRESETS: dict[str, dict[str, F]] = {
         "Last Activity Date": F.LAST_CONTACT_AT,
         "Original Source": F.SOURCE,
         "Unsubscribed from all email": F.EMAIL_OPT_OUT,
+        # Default contact properties that carry money: the latest deal, then all revenue.
+        "Recent Deal Amount": F.ESTIMATED_VALUE,
+        "Total Revenue": F.VALUE_FALLBACK,
+        "Street Address": F.STREET,
         "City": F.CITY,
         "State/Region": F.STATE,
         "Postal Code": F.POSTAL_CODE,
@@ -42,6 +46,9 @@ PRESETS: dict[str, dict[str, F]] = {
         "notes_last_contacted": F.LAST_CONTACT_AT,
         "hs_email_optout": F.EMAIL_OPT_OUT,
         "hs_analytics_source": F.SOURCE,
+        "recent_deal_amount": F.ESTIMATED_VALUE,
+        "total_revenue": F.VALUE_FALLBACK,
+        "address": F.STREET,
     },
     "salesforce": {
         # UI labels
@@ -64,6 +71,11 @@ PRESETS: dict[str, dict[str, F]] = {
         "Country": F.COUNTRY,
         "Email Opt Out": F.EMAIL_OPT_OUT,
         "Do Not Call": F.CALL_OPT_OUT,
+        # Opportunity exports carry the money a Lead record does not (AnnualRevenue is the
+        # company's turnover, not the treatment's value, and stays a custom field).
+        "Amount": F.ESTIMATED_VALUE,
+        "Opportunity Amount": F.ESTIMATED_VALUE,
+        "Stage": F.STAGE,
         # API names
         "Id": F.EXTERNAL_ID,
         "FirstName": F.FIRST_NAME,
@@ -78,6 +90,7 @@ PRESETS: dict[str, dict[str, F]] = {
         "PostalCode": F.POSTAL_CODE,
         "HasOptedOutOfEmail": F.EMAIL_OPT_OUT,
         "DoNotCall": F.CALL_OPT_OUT,
+        "StageName": F.STAGE,
     },
     "gohighlevel": {
         "Contact Id": F.EXTERNAL_ID,
@@ -94,6 +107,11 @@ PRESETS: dict[str, dict[str, F]] = {
         "Postal Code": F.POSTAL_CODE,
         "Source": F.SOURCE,
         "DND": F.DO_NOT_CONTACT,
+        # Opportunity exports: the value and why it was lost.
+        "Lead Value": F.ESTIMATED_VALUE,
+        "Opportunity Value": F.ESTIMATED_VALUE,
+        "lost reason name": F.LOST_REASON,
+        "Lost Reason": F.LOST_REASON,
         # API field names
         "id": F.EXTERNAL_ID,
         "firstName": F.FIRST_NAME,
@@ -110,6 +128,7 @@ PRESETS: dict[str, dict[str, F]] = {
         "country": F.COUNTRY,
         "dateAdded": F.INQUIRED_AT,
         "lastActivity": F.LAST_CONTACT_AT,
+        "monetaryValue": F.ESTIMATED_VALUE,
     },
     "zoho": {
         "Record Id": F.EXTERNAL_ID,
@@ -138,6 +157,11 @@ PRESETS: dict[str, dict[str, F]] = {
         "Created_Time": F.INQUIRED_AT,
         "Last_Activity_Time": F.LAST_CONTACT_AT,
         "Zip_Code": F.POSTAL_CODE,
+        # Deals module exports: the amount and the reason for loss.
+        "Amount": F.ESTIMATED_VALUE,
+        "Deal Amount": F.ESTIMATED_VALUE,
+        "Reason For Loss": F.LOST_REASON,
+        "Reason_For_Loss__s": F.LOST_REASON,
     },
     "pipedrive": {
         "Person - ID": F.EXTERNAL_ID,

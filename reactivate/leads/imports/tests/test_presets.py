@@ -1,23 +1,21 @@
-"""Every preset against the CRMs' real export header rows (shared crm_export_headers.json)."""
+"""Every preset against the CRMs' real export header rows (fixtures/crm_export_headers.json,
+copied from the shared data folder so the tests run on a clean clone)."""
 
 import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from reactivate.leads.imports.mapping import detect_mapping
 from reactivate.leads.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.models import Lead
 from reactivate.testing import BaseTestCase
 
-HEADERS_FILE = Path(settings.BASE_DIR).parent / "shared" / "data" / "crm_export_headers.json"
+HEADERS_FILE = Path(__file__).parent / "fixtures" / "crm_export_headers.json"
 
 
 def real_headers() -> dict:
-    if not HEADERS_FILE.exists():
-        pytest.skip(f"{HEADERS_FILE} is absent (the shared data folder sits beside the repo)")
-    return json.loads(HEADERS_FILE.read_text())
+    return json.loads(HEADERS_FILE.read_text(encoding="utf-8"))
 
 
 # name in the headers file → (preset, {header: field} that must be detected)
@@ -91,6 +89,42 @@ def test_each_crm_header_row_maps_to_its_preset(name):
     assert {h: f for h, f in mapping.as_json().items() if h in expected} == expected
 
 
+# The money each CRM really exports, and the field it must fill (item: values that vanish).
+VALUE_COLUMNS = {
+    ("hubspot", "hubspot_contact_value_columns"): {
+        "Recent Deal Amount": "estimated_value",
+        "Total Revenue": "value_fallback",
+    },
+    ("salesforce", "salesforce_opportunity_value_columns"): {
+        "Amount": "estimated_value",
+        "StageName": "stage",
+    },
+    ("gohighlevel", "gohighlevel_opportunity_export_headers"): {
+        "Lead Value": "estimated_value",
+        "lost reason name": "lost_reason",
+        "stage": "stage",
+        "status": "status",
+    },
+    ("zoho", "zoho_crm_deals_value_columns"): {
+        "Amount": "estimated_value",
+        "Reason For Loss": "lost_reason",
+        "Stage": "stage",
+    },
+    ("pipedrive", "pipedrive_deal_value_columns"): {
+        "Deal - Value": "estimated_value",
+        "Deal - Lost reason": "lost_reason",
+    },
+}
+
+
+@pytest.mark.parametrize(("preset", "name"), sorted(VALUE_COLUMNS))
+def test_every_preset_maps_the_money_its_crm_exports(preset, name):
+    headers = real_headers()[name]
+    mapping = detect_mapping(headers, preset)
+    expected = VALUE_COLUMNS[(preset, name)]
+    assert {h: f for h, f in mapping.as_json().items() if h in expected} == expected
+
+
 @pytest.mark.parametrize("index", [0, 1])
 def test_gohighlevel_header_rows_map(index):
     headers = real_headers()["gohighlevel_contacts_export_observed_headers"][index]
@@ -120,6 +154,25 @@ PIPEDRIVE = [
 
 
 class PresetImportTests(BaseTestCase):
+    def test_hubspot_deal_amounts_become_the_leads_value(self):
+        headers = real_headers()["hubspot_contacts_all_properties_export_subset"] + [
+            "Recent Deal Amount",
+            "Total Revenue",
+        ]
+        rows = [
+            {"Record ID": "1", "Email": "a@example.com", "Recent Deal Amount": "4,800.00"},
+            {"Record ID": "2", "Email": "b@example.com", "Total Revenue": "2500"},
+            {"Record ID": "3", "Email": "c@example.com",
+             "Recent Deal Amount": "6000", "Total Revenue": "9000"},
+        ]  # fmt: skip
+        run_import(write_csv([headers, *([r.get(h, "") for h in headers] for r in rows)]))
+        values = dict(
+            Lead.objects.filter(practice=self.north, external_id__in=["1", "2", "3"]).values_list(
+                "external_id", "estimated_value"
+            )
+        )
+        self.assertEqual({k: int(v) for k, v in values.items()}, {"1": 4800, "2": 2500, "3": 6000})
+
     def test_a_hubspot_export_imports_with_its_own_values(self):
         headers = real_headers()["hubspot_contacts_default_view_export"]
         row = {
