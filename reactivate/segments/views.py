@@ -80,7 +80,9 @@ def assessment_pilot(request: HttpRequest) -> HttpResponse:
 @practice_view()
 def segment_index(request: HttpRequest) -> HttpResponse:
     segments = list(Segment.objects.filter(practice=request.practice))
-    counts = segment_counts(request.practice, {str(s.pk): s.definition for s in segments})
+    counts = segment_counts(
+        request.practice, {str(s.pk): s.definition for s in segments}, with_priority=True
+    )
     rows = [(s, counts[str(s.pk)], describe(s.definition)) for s in segments]
     return render(request, "segments/index.html", {"rows": rows})
 
@@ -93,7 +95,9 @@ def segment_preview(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "segments/_preview.html", {"form": form, "counts": None})
     definition = form.definition()
-    counts = segment_counts(request.practice, {"preview": definition})["preview"]
+    counts = segment_counts(request.practice, {"preview": definition}, with_priority=True)[
+        "preview"
+    ]
     return render(
         request,
         "segments/_preview.html",
@@ -128,7 +132,7 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
     counts, description = None, ""
     if request.method != "POST":
         definition = segment.definition if segment else dict(initial)
-        counts = segment_counts(practice, {"s": definition})["s"]
+        counts = segment_counts(practice, {"s": definition}, with_priority=True)["s"]
         description = describe(definition)
     return render(
         request,
@@ -140,7 +144,7 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
 @practice_view()
 def segment_detail(request: HttpRequest, segment_id: int) -> HttpResponse:
     segment = get_object_or_404(Segment, practice=request.practice, pk=segment_id)
-    counts = segment_counts(request.practice, {"s": segment.definition})["s"]
+    counts = segment_counts(request.practice, {"s": segment.definition}, with_priority=True)["s"]
     leads = segment_leads(request.practice, segment.definition)
     page = Paginator(leads, settings.LEADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(

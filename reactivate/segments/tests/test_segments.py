@@ -123,6 +123,24 @@ class SegmentPages(BaseTestCase):
             AuditEvent.objects.filter(action=AuditAction.SEGMENT_SAVED, object_id=str(segment.pk))
         )
 
+    def test_every_segment_page_shows_the_expected_value_of_working_it(self):
+        self.client.login(username="cole", password=PASSWORD)
+        segment = Segment.objects.create(
+            practice=self.north, name="Stalled", definition={"statuses": ["stalled"]}
+        )
+        self.north_lead.refresh_from_db()
+        expected = f"${self.north_lead.priority:,.0f}"
+        self.assertNotEqual(expected, "$0")
+        pages = {
+            "detail": reverse("segment_detail", args=["north", segment.pk]),
+            "index": reverse("segment_index", args=["north"]),
+            "edit": reverse("segment_edit", args=["north", segment.pk]),
+            "preview": reverse("segment_preview", args=["north"]) + "?statuses=stalled",
+        }
+        for name, url in pages.items():
+            with self.subTest(name):
+                self.assertContains(self.client.get(url), expected)
+
     def test_bad_bounds_are_explained(self):
         self.client.login(username="cole", password=PASSWORD)
         page = self.client.post(
