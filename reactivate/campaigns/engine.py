@@ -437,7 +437,7 @@ class Batch:
         self.templates: dict[tuple[int, str], list[MessageTemplate]] = {}
         self.versions: dict[tuple, tuple] = {}
         self.changed: list[Due] = []
-        self.stalled: list[int] = []
+        self.contacted: list[int] = []
         self.pool: list[int] = []
 
     @staticmethod
@@ -729,8 +729,7 @@ class Batch:
     def timeline(self, message: OutboundMessage, enrollment: Due) -> tuple:
         """The message on the lead's timeline (written with its *sent* mark): a TIMELINE row."""
         plan = self.plans[enrollment.pk]
-        if plan.lead.status == LeadStatus.STALLED:
-            self.stalled.append(plan.lead.pk)
+        self.contacted.append(plan.lead.pk)
         data = {"outbound": message.pk, "step": enrollment.position + 1}
         return (
             plan.lead.practice_id,
@@ -819,9 +818,13 @@ class Batch:
                         "WHERE id = %s AND claimed_by = %s",
                         rows,
                     )
-            if self.stalled:
-                Lead.objects.filter(pk__in=self.stalled, status=LeadStatus.STALLED).update(
+            if self.contacted:
+                # The lead's record follows what happened: in a sequence, contacted just now.
+                Lead.objects.filter(pk__in=self.contacted, status=LeadStatus.STALLED).update(
                     status=LeadStatus.IN_SEQUENCE
+                )
+                Lead.objects.filter(pk__in=self.contacted).update(
+                    last_contact_at=self.now, updated_at=self.now
                 )
             for lead in Lead.objects.filter(pk__in=self.pool).select_related("practice"):
                 return_to_pool(lead, finished_at=self.now)

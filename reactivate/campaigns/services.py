@@ -189,6 +189,11 @@ def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int
         for lead_id in holdout
     ]
     Enrollment.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # In a sequence now: no longer waiting for a next attempt (the holdout stays stalled).
+    for start in range(0, len(contacted), 500):
+        Lead.objects.filter(
+            pk__in=contacted[start : start + 500], status=LeadStatus.STALLED
+        ).update(status=LeadStatus.IN_SEQUENCE, next_eligible_at=None, updated_at=now)
     return len(contacted), len(holdout)
 
 
@@ -352,6 +357,14 @@ def stop_enrollment(*, enrollment: Enrollment, actor: AbstractBaseUser | None) -
             stop_reason=f"stopped by {who}"[:200],
             next_action_at=None,
         )
+        live = Enrollment.objects.filter(
+            lead_id=enrollment.lead_id,
+            status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.WAITING],
+        )
+        if not live.exists():
+            Lead.objects.filter(pk=enrollment.lead_id, status=LeadStatus.IN_SEQUENCE).update(
+                status=LeadStatus.STALLED
+            )
         audit_record(
             practice=enrollment.practice,
             actor=actor,

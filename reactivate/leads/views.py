@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from reactivate.audit.models import AuditAction
@@ -60,6 +61,7 @@ def _detail_context(request: HttpRequest, lead) -> dict:
         point.suppressed = (point.kind, point.value) in suppressed
     return {
         "lead": lead,
+        "now": timezone.now(),
         "score": explain_lead(lead),
         "enrollments": lead.enrollments.select_related("campaign").order_by("-enrolled_at")[:10],
         "points": points,

@@ -169,6 +169,28 @@ class CampaignRun(BaseTestCase):
         self.campaign.refresh_from_db()
         self.assertEqual(self.campaign.status, CampaignStatus.COMPLETED)
 
+    def test_the_leads_record_follows_what_happened(self):
+        from django.urls import reverse
+
+        from reactivate.testing import PASSWORD
+
+        Lead.objects.update(next_eligible_at=STALLED)  # a due date the scoring pass wrote
+        campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
+        contacted = Enrollment.objects.filter(status="active").first().lead
+        held = Enrollment.objects.filter(status="holdout").first().lead
+        contacted.refresh_from_db()
+        self.assertEqual((contacted.status, contacted.next_eligible_at), ("in_sequence", None))
+        held.refresh_from_db()
+        self.assertEqual(held.status, "stalled")  # never contacted, so nothing changed
+        run_due(MORNING)
+        contacted.refresh_from_db()
+        self.assertEqual(contacted.last_contact_at, MORNING)
+        self.client.login(username="cole", password=PASSWORD)
+        page = self.client.get(reverse("lead_detail", args=["north", contacted.pk]))
+        self.assertContains(page, "In sequence")
+        self.assertContains(page, "In a reactivation sequence now")
+        self.assertNotContains(page, "Next reactivation attempt due")
+
     def test_the_forecast_before_launch(self):
         from reactivate.campaigns.simulate import simulate
 
@@ -357,13 +379,13 @@ class CampaignRun(BaseTestCase):
         self.campaign.pilot_size = 4
         self.campaign.holdout_percent = 20
         self.campaign.save()
-        enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
-        self.assertEqual((enrolled, held), (4, 1))
         ranked = list(
             segment_leads(self.north, self.segment.definition, MORNING)
             .filter(eligible_q(self.north, MORNING))
             .values_list("pk", flat=True)
         )
+        enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
+        self.assertEqual((enrolled, held), (4, 1))
         chosen = set(Enrollment.objects.values_list("lead_id", flat=True))
         # Pilot and holdout are the five best leads; the rest wait for "scale".
         self.assertEqual(chosen, set(ranked[:5]))
