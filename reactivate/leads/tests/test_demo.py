@@ -60,3 +60,22 @@ class DemoTests(TestCase):
         self.assertTrue(phones.exclude(raw_value__startswith="+1").exists())
         years = {d.year for d in leads.values_list("inquired_at", flat=True)}
         self.assertGreaterEqual(len(years), 3)
+
+    def test_links_in_messages_point_at_the_port_the_demo_serves_on(self):
+        import os
+        from unittest import mock
+
+        from django.test import override_settings
+
+        from reactivate.messaging.unsubscribe import unsubscribe_url
+
+        with mock.patch.dict(os.environ, clear=False), override_settings():
+            os.environ.pop("SITE_URL", None)
+            demo("--leads", "20", "--port", "8123")
+            lead = Lead.objects.first()
+            self.assertTrue(unsubscribe_url(lead).startswith("http://127.0.0.1:8123/u/"))
+            self.assertEqual(os.environ["SITE_URL"], "http://127.0.0.1:8123")
+        with mock.patch.dict(os.environ, {"SITE_URL": "https://clinic.example.com"}):
+            with override_settings(SITE_URL="https://clinic.example.com"):
+                demo("--leads", "20", "--port", "8124")
+                self.assertTrue(unsubscribe_url(lead).startswith("https://clinic.example.com/u/"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -30,6 +31,10 @@ class Command(BaseCommand):
         score_practice(result.practice)
         made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
         url = f"http://127.0.0.1:{port}/"
+        if not os.environ.get("SITE_URL"):
+            # Links in messages (unsubscribe, booking) are built from SITE_URL: point them at
+            # the port the demo serves on, here and in the worker it starts.
+            os.environ["SITE_URL"] = settings.SITE_URL = url.rstrip("/")
         self.stdout.write(
             f"Demo practice '{result.practice.name}' ({result.practice.slug}) ready: {made}.\n"
             f"Database: {settings.DATABASES['default']['NAME']}\n"
