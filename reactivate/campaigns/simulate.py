@@ -1,10 +1,12 @@
 """A forecast before launch: what goes out, when, what comes back, and the staff time.
 
-Each lead walks the sequence on paper: the steps' waits, the value floor on letters, and the
-channels its reach allows. Rates come from the practice's own history when it has enough
-(messages out and replies in), else from the seed's bands, and the forecast says which.
-Gate deferrals (quiet hours, caps) can move a send by a day; the day-by-day figures do not
-model that, and "what goes out today" asks the gate itself for each message's local time.
+Each lead walks the sequence on paper the way the engine will: each step falls due after its
+wait, skips leads below its value floor or at other stages, and asks the send-time gate
+(can_contact: consent, suppression, quiet hours in the recipient's time, the practice's window
+and caps, counting the forecast's own earlier touches) when it may go. One walk feeds the
+day-by-day sends and "what goes out first". Large audiences walk an even sample of
+WALK_LIMIT leads and scale the counts. Rates come from the practice's own history when it has
+enough (messages out and replies in), else from the seed's bands, and the forecast says which.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from reactivate.campaigns.engine import after_wait
 from reactivate.campaigns.models import Campaign, CampaignStatus, Enrollment, EnrollmentStatus
-from reactivate.leads.choices import Channel, InteractionKind
-from reactivate.leads.consent import can_contact
+from reactivate.leads.choices import InteractionKind
+from reactivate.leads.consent import can_contact, known_for
 from reactivate.leads.models import Interaction, Lead
 from reactivate.segments.cadence import eligible_q
 from reactivate.segments.definitions import segment_leads
-from reactivate.segments.reach import CAN
 
 SEED_RESPONSE = (0.10, 0.25)
 SEED_REACTIVATION = (0.30, 0.50)
@@ -29,6 +31,7 @@ MIN_HISTORY = 200  # messages out before the practice's own reply rate is used
 MINUTES_PER_CALL = 6
 MINUTES_PER_REPLY = 10
 TODAY_SAMPLE = 50
+WALK_LIMIT = 2000  # leads walked through the gate; larger audiences are sampled evenly
 
 
 def _audience(campaign: Campaign, now: datetime) -> list[Lead]:
@@ -71,24 +74,24 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     steps = list(campaign.sequence.steps.all())
     leads = _audience(campaign, now)
+    walked = leads[:: max(1, -(-len(leads) // WALK_LIMIT))]
+    scale = len(leads) / len(walked) if walked else 1.0
+    zone = ZoneInfo(campaign.practice.timezone)
+    start_day = timezone.localdate(now, zone)
+    known = known_for([lead.pk for lead in walked], practices=[campaign.practice_id])
     per_day: dict[int, Counter] = defaultdict(Counter)
-    from reactivate.campaigns.engine import after_wait
-
-    start_day = timezone.localdate(now, ZoneInfo(campaign.practice.timezone))
-    for lead in leads:
-        moment = now
-        for step in steps:
-            moment = after_wait(moment, step, campaign.practice)
-            day = (
-                timezone.localdate(moment, ZoneInfo(campaign.practice.timezone)) - start_day
-            ).days
-            if step.stages and lead.stage not in step.stages:
-                continue
-            if step.min_value is not None and (lead.estimated_value or 0) < step.min_value:
-                continue
-            if lead.reach is not None and not lead.reach & CAN[Channel(step.channel)]:
-                continue
-            per_day[day][step.channel] += 1
+    first_sends = []
+    for lead in walked:
+        lead.practice = campaign.practice
+        sends = walk(lead, steps, now, known)
+        for when, channel, *_ in sends:
+            per_day[(timezone.localdate(when, zone) - start_day).days][channel] += 1
+        if len(first_sends) < TODAY_SAMPLE:
+            first_sends.append((lead, sends[0] if sends else None))
+    per_day = {
+        day: Counter({c: round(n * scale) for c, n in counts.items()})
+        for day, counts in per_day.items()
+    }
     response, basis = _rates(campaign.practice)
     n = len(leads)
     replies = [round(n * r) for r in response]
@@ -116,29 +119,40 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
         "expected_pipeline": [round(x * average, 2) for x in reactivated],
         "staff_hours": staff_hours,
         "basis": basis,
-        "today": today(campaign, leads, steps, now),
+        "today": [_first_send(campaign, lead, send) for lead, send in first_sends],
     }
 
 
-def today(campaign: Campaign, leads: list[Lead], steps, now: datetime) -> list[dict]:
-    """The first step for a sample of leads, with the local time the gate would let it go."""
-    if not steps:
-        return []
-    first = steps[0]
-    out = []
-    for lead in leads[:TODAY_SAMPLE]:
-        decision = can_contact(lead, first.channel, now)
-        when = now if decision.allowed else decision.retry_at
-        out.append(
-            {
-                "lead": lead.full_name or f"Lead {lead.pk}",
-                "channel": first.channel,
-                "local_time": when.astimezone(
-                    ZoneInfo(decision.zone or campaign.practice.timezone)
-                ).strftime("%a %d %b %H:%M")
-                if when
-                else None,
-                "reason": "" if decision.allowed else decision.reason,
-            }
-        )
-    return out
+def walk(lead: Lead, steps, now: datetime, known) -> list[tuple[datetime, str, str, str]]:
+    """(when, channel, why it waited, the recipient's time zone) of each message the engine would send this lead, if it
+    never replies: each step due after its wait from the previous send, moved by the gate."""
+    sends: list[tuple[datetime, str, str, str]] = []
+    touches: list[datetime] = []
+    moment = now
+    for step in steps:
+        due = after_wait(moment, step, lead.practice)
+        moment = due
+        if step.stages and lead.stage not in step.stages:
+            continue
+        if step.min_value is not None and (lead.estimated_value or 0) < step.min_value:
+            continue
+        decision = can_contact(lead, step.channel, due, touches=touches, known=known)
+        if not decision.allowed and decision.retry_at is None:
+            continue  # no usable contact point for this channel: the engine skips the step
+        when = due if decision.allowed else decision.retry_at
+        reason = "" if decision.allowed else decision.reason
+        sends.append((when, step.channel, reason, decision.zone))
+        touches.append(when)
+        moment = when
+    return sends
+
+
+def _first_send(campaign: Campaign, lead: Lead, send) -> dict:
+    when, channel, reason, zone = send or (None, "", "no channel can reach this lead", "")
+    zone = ZoneInfo(zone or campaign.practice.timezone)
+    return {
+        "lead": lead.full_name or f"Lead {lead.pk}",
+        "channel": channel,
+        "local_time": when.astimezone(zone).strftime("%a %d %b %H:%M") if when else None,
+        "reason": reason,
+    }

@@ -207,6 +207,15 @@ class CampaignRun(BaseTestCase):
             all(t["local_time"].startswith("Tue 02 Jun 10:00") for t in forecast["today"])
         )
 
+    def test_the_forecast_and_what_goes_out_first_agree_after_hours(self):
+        from reactivate.campaigns.simulate import simulate
+
+        evening = MORNING.replace(hour=3)  # 22:00 on Monday in Chicago: quiet hours
+        forecast = simulate(self.campaign, evening)
+        self.assertEqual(forecast["days"][0], {"day": "2026-06-02", "sends": {"email": 8}})
+        self.assertTrue(all(t["local_time"] == "Tue 02 Jun 09:00" for t in forecast["today"]))
+        self.assertTrue(all("next allowed" in t["reason"] for t in forecast["today"]))
+
     def test_a_reply_stops_every_automated_step(self):
         campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
