@@ -124,8 +124,9 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
 
 
 def walk(lead: Lead, steps, now: datetime, known) -> list[tuple[datetime, str, str, str]]:
-    """(when, channel, why it waited, the recipient's time zone) of each message the engine would send this lead, if it
-    never replies: each step due after its wait from the previous send, moved by the gate."""
+    """(when, channel, why it waited, the recipient's time zone) of each message the engine
+    would send this lead if it never replied: each step falls due after its wait from the
+    previous send, and the gate moves it."""
     sends: list[tuple[datetime, str, str, str]] = []
     touches: list[datetime] = []
     moment = now

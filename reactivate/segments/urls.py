@@ -6,6 +6,7 @@ urlpatterns = [
     path("assessment/", views.assessment_page, name="assessment"),
     path("assessment.csv", views.assessment_download, {"kind": "csv"}, name="assessment_csv"),
     path("assessment.pdf", views.assessment_download, {"kind": "pdf"}, name="assessment_pdf"),
+    path("assessment.json", views.assessment_download, {"kind": "json"}, name="assessment_json"),
     path("assessment/pilot/", views.assessment_pilot, name="assessment_pilot"),
     path("segments/", views.segment_index, name="segment_index"),
     path("segments/new/", views.segment_edit, name="segment_new"),

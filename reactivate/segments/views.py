@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -40,6 +42,9 @@ def assessment_download(request: HttpRequest, kind: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     if kind == "pdf":
         body, content_type = assessment_pdf(practice, report), "application/pdf"
+    elif kind == "json":
+        # The same document `reactivate assess --json` prints.
+        body, content_type = json.dumps(report, indent=2), "application/json"
     else:
         body, content_type = assessment_csv(report), "text/csv; charset=utf-8"
     audit_record(

@@ -1,6 +1,8 @@
 import csv
 import io
+import json
 
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,6 +214,21 @@ class AssessmentPages(BaseTestCase):
         )
         self.assertEqual((total["leads"], total["value"]), ("1", "4500.0"))
         self.assertTrue(AuditEvent.objects.filter(action=AuditAction.ASSESSMENT_EXPORTED))
+
+    def test_json_download_from_the_page_matches_the_command(self):
+        page = self.client.get(reverse("assessment", args=["north"]))
+        url = reverse("assessment_json", args=["north"])
+        self.assertContains(page, f'href="{url}"')
+        response = self.client.get(url)
+        self.assertEqual(response["Content-Type"], "application/json")
+        self.assertIn("attachment", response["Content-Disposition"])
+        report = json.loads(response.content)
+        out = io.StringIO()
+        call_command("assess", "--practice", "north", "--json", stdout=out)
+        from_shell = json.loads(out.getvalue())
+        for doc in (report, from_shell):
+            doc.pop("generated_at")
+        self.assertEqual(report, from_shell)
 
     def test_pdf_download(self):
         response = self.client.get(reverse("assessment_pdf", args=["north"]))
