@@ -159,7 +159,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # A handler of its own here keeps `reactivate worker` from adding huey's (a second
+        # copy of every line, in another format).
+        "huey": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 LEADS_PER_PAGE = envint("LEADS_PER_PAGE", 50)

@@ -88,6 +88,16 @@ def test_the_worker_starts_on_the_default_sqlite_queue_and_stops_on_sigterm(home
             time.sleep(0.05)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=30) == 0
+        seen += worker.stderr.read()
+        # One logging configuration: every line once, in the one format.
+        lines = [line for line in seen.splitlines() if line.strip()]
+        assert sum("consumer started" in line.lower() for line in lines) == 1, seen
+        stamp = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR) "
+        import re
+
+        # Multi-line messages (huey's task list) continue with "+ task" lines.
+        odd = [line for line in lines if not re.match(stamp, line) and line[:2] != "+ "]
+        assert not odd, odd
     finally:
         if worker.poll() is None:
             worker.kill()
