@@ -157,6 +157,25 @@ def child_work(name: str, log_dir: str) -> None:
         pass
 
 
+def count_outcomes(due_rows, outcome: dict[str, str], started) -> dict[str, int]:
+    """What became of each due step, each counted once: (pk, status, next_action_at) rows of
+    the due enrolments, and the status of each first-step message by idempotency key."""
+    from datetime import timedelta
+
+    counts = dict.fromkeys(("sent", "uncertain", "deferred", "untouched", "waiting"), 0)
+    for pk, status, next_at in due_rows:
+        message = outcome.get(f"enrollment-{pk}-step-0")
+        if message in ("sent", "uncertain"):
+            counts[message] += 1
+        elif status == "waiting":
+            counts["waiting"] += 1
+        elif next_at is not None and started < next_at < started + timedelta(days=9):
+            counts["deferred"] += 1
+        elif next_at is not None and next_at <= started:
+            counts["untouched"] += 1
+    return counts
+
+
 def child_check(at: str) -> None:
     import django
 
@@ -193,19 +212,10 @@ def child_check(at: str) -> None:
             "idempotency_key", "status"
         )
     )
-    sent = uncertain = deferred = untouched = waiting = 0
-    for pk, status, next_at in due.values_list("pk", "status", "next_action_at"):
-        message = outcome.get(f"enrollment-{pk}-step-0")
-        if message == "sent":
-            sent += 1
-        elif message == "uncertain":
-            uncertain += 1
-        elif status == "waiting":
-            waiting += 1
-        elif next_at is not None and next_at > started and next_at < started + timedelta(days=9):
-            deferred += 1
-        elif next_at is not None and next_at <= started:
-            untouched += 1
+    counts = count_outcomes(due.values_list("pk", "status", "next_action_at"), outcome, started)
+    sent, uncertain, deferred, untouched, waiting = (
+        counts[k] for k in ("sent", "uncertain", "deferred", "untouched", "waiting")
+    )
     print(json.dumps({"sent": sent, "uncertain": uncertain, "deferred": deferred,
                       "duplicates": duplicates, "untouched": untouched,
                       "waiting": waiting, "enrollments": due.count()}))  # fmt: skip
