@@ -34,6 +34,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "send_until_hour",
             "max_touches_per_day",
             "max_touches_per_week",
+            "stalled_after_days",
             "first_attempt_months",
             "second_attempt_months",
             "repeat_every_months",

@@ -87,6 +87,12 @@ class Practice(models.Model):
     max_touches_per_week = models.PositiveSmallIntegerField(
         default=3, help_text="Per lead, across all campaigns and channels."
     )
+    stalled_after_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text="A lead with no activity for this many days counts as stalled, whatever "
+        "its CRM status says.",
+    )
     # Seed: first attempt 3-6 months after a lead stalls, then at 6-12 months, then yearly.
     first_attempt_months = models.PositiveSmallIntegerField(
         default=3,

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 from nameparser import HumanName
 
 from reactivate.core.emails import normalise_emails
 from reactivate.core.phones import normalise_phones
-from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
+from reactivate.leads.choices import STAGE_ORDER, DormancyReason, LeadStatus
 from reactivate.leads.imports.fields import (
     AMOUNT_FIELDS,
     DATE_FIELDS,
@@ -28,7 +29,13 @@ from reactivate.leads.imports.fields import (
 from reactivate.leads.imports.mapping import Mapping
 from reactivate.leads.imports.reading import ROW, Table
 from reactivate.leads.imports.values import parse_amounts, parse_datetimes
-from reactivate.leads.imports.vocab import is_true, map_reason, map_stage, map_status
+from reactivate.leads.imports.vocab import (
+    is_true,
+    map_reason,
+    map_stage,
+    map_status,
+    stage_from_status,
+)
 
 TEXT_FIELDS = (
     Field.EXTERNAL_ID,
@@ -51,7 +58,13 @@ class Cleaned:
 
 
 def clean(
-    table: Table, mapping: Mapping, *, country: str, zone: str, check_deliverability: bool = False
+    table: Table,
+    mapping: Mapping,
+    *,
+    country: str,
+    zone: str,
+    check_deliverability: bool = False,
+    stalled_after_days: int = 60,
 ) -> Cleaned:
     src = table.frame
 
@@ -69,8 +82,8 @@ def clean(
         _names(column(Field.FIRST_NAME), column(Field.LAST_NAME), column(Field.FULL_NAME))
     )
     out = out.with_columns(
-        _mapped(column(Field.STAGE), map_stage, Stage.FORM.value).alias("stage"),
-        _mapped(column(Field.STATUS), map_status, LeadStatus.STALLED.value).alias("status"),
+        _stage(column(Field.STAGE), column(Field.STATUS)).alias("stage"),
+        _mapped(column(Field.STATUS), map_status, None).alias("status"),
         _reason(column(Field.LOST_REASON), column(Field.STATUS)).alias("dormancy_reason"),
     )
     for target in DATE_FIELDS:
@@ -84,6 +97,7 @@ def clean(
     # HubSpot's Total Revenue (and the like) stands in where the deal amount is blank.
     value, fallback = Field.ESTIMATED_VALUE.value, Field.VALUE_FALLBACK.value
     out = out.with_columns(pl.coalesce(value, fallback).alias(value)).drop(fallback)
+    out = out.with_columns(_stalled_or_active(stalled_after_days).alias("status"))
     for target in FLAG_FIELDS:
         out = out.with_columns(_flag(column(target)).alias(target.value))
     out = out.with_columns(_custom(src, mapping).alias("custom"))
@@ -187,7 +201,33 @@ def _tidy_name(names: pl.Series) -> pl.Series:
     return tidy.zip_with(~shouting, tidy.replace_strict(fixed, default=None, return_dtype=pl.Utf8))
 
 
-def _mapped(values: pl.Series, rule, default: str) -> pl.Series:
+def _stage(stage: pl.Series, status: pl.Series) -> pl.Series:
+    """The furthest stage the lifecycle column or the lead status shows (HubSpot's default
+    export has only the status: "Open Deal" is a treatment plan, "Connected" a conversation)."""
+    ranks = {s.value: rank for s, rank in STAGE_ORDER.items()}
+    by_stage = _mapped(stage, map_stage, None).replace_strict(ranks, default=None)
+    by_status = _mapped(status, stage_from_status, None).replace_strict(ranks, default=None)
+    best = pl.select(pl.max_horizontal(by_stage, by_status).fill_null(0)).to_series()
+    order = {rank: s.value for s, rank in STAGE_ORDER.items()}
+    return best.replace_strict(order, return_dtype=pl.Utf8)
+
+
+def _stalled_or_active(days: int) -> pl.Expr:
+    """A lead the CRM calls active (or says nothing of) is stalled once its last activity is
+    more than ``days`` old, or unknown: "Active" with nine quiet months is a stalled lead."""
+    last = pl.coalesce(Field.LAST_CONTACT_AT.value, Field.INQUIRED_AT.value)
+    quiet = last.is_null() | (last < pl.lit(datetime.now(UTC) - timedelta(days=days)))
+    open_status = pl.col("status").is_null() | (pl.col("status") == LeadStatus.ACTIVE.value)
+    return (
+        pl.when(open_status & quiet)
+        .then(pl.lit(LeadStatus.STALLED.value))
+        .when(open_status)
+        .then(pl.lit(LeadStatus.ACTIVE.value))
+        .otherwise(pl.col("status"))
+    )
+
+
+def _mapped(values: pl.Series, rule, default: str | None) -> pl.Series:
     distinct = values.drop_nulls().unique().to_list()
     table = {v: (rule(v) or default) for v in distinct}
     return values.replace_strict(table, default=default, return_dtype=pl.Utf8)

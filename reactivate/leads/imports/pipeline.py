@@ -77,6 +77,7 @@ def run_import(
         country=practice.country or "US",
         zone=practice.timezone,
         check_deliverability=check_deliverability,
+        stalled_after_days=practice.stalled_after_days,
     )
     # The raw text is no longer needed beyond a preview; dropping it keeps peak memory down.
     table.frame = table.frame.head(PREVIEW_ROWS)

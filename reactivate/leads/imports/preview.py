@@ -25,7 +25,13 @@ def import_preview(
 ) -> Preview:
     table = read_table(path, limit=limit)
     chosen = mapping_from_json(mapping, table.headers)
-    cleaned = clean(table, chosen, country=practice.country or "US", zone=practice.timezone)
+    cleaned = clean(
+        table,
+        chosen,
+        country=practice.country or "US",
+        zone=practice.timezone,
+        stalled_after_days=practice.stalled_after_days,
+    )
     contacts = cleaned.contacts.group_by(ROW, "kind").agg(pl.col("value").str.join(", "))
     rows = []
     for lead in cleaned.leads.iter_rows(named=True):

@@ -68,6 +68,31 @@ STATUS_VALUES: dict[str, S] = {
     # HubSpot lifecycle "customer" also arrives as a status
     "customer": S.CONVERTED,
 }
+# How far a lead got, as its CRM status tells it: an export without a lifecycle column (HubSpot's
+# default view) still says who was spoken to and who had a deal open.
+STATUS_STAGES: dict[str, Stage] = {
+    # HubSpot hs_lead_status
+    "inprogress": Stage.INFO_REQUEST,
+    "connected": Stage.INFO_REQUEST,
+    "badtiming": Stage.INFO_REQUEST,
+    "opendeal": Stage.TREATMENT_PLAN,
+    # Salesforce
+    "workingcontacted": Stage.INFO_REQUEST,
+    "closedconverted": Stage.CONSULTATION,
+    # Zoho
+    "contacted": Stage.INFO_REQUEST,
+    "contactinfuture": Stage.INFO_REQUEST,
+    "prequalified": Stage.CONSULTATION,
+    # Pipedrive deal status
+    "won": Stage.TREATMENT_PLAN,
+    "lost": Stage.TREATMENT_PLAN,
+}
+STATUS_STAGE_WORDS: tuple[tuple[str, Stage], ...] = (
+    (r"deal|quote|proposal|treatment plan|negotiat", Stage.TREATMENT_PLAN),
+    (r"consult|appointment|exam|visit|no[\s-]?show", Stage.CONSULTATION),
+    (r"connected|contacted|spoke|talked|in progress|working|qualified", Stage.INFO_REQUEST),
+)
+
 STATUS_WORDS: tuple[tuple[str, S], ...] = (
     (r"do not contact|dnc|opt(ed)?[\s-]?out|unsubscrib", S.DO_NOT_CONTACT),
     (r"convert|won|booked|patient|customer|closed won|started treatment", S.CONVERTED),
@@ -198,6 +223,15 @@ def map_status(value: str) -> S | None:
     if exact:
         return exact
     return _first_match(value, STATUS_WORDS)
+
+
+def stage_from_status(value: str) -> Stage | None:
+    exact = STATUS_STAGES.get(squeeze(value))
+    if exact:
+        return exact
+    if squeeze(value) in ("unqualified", "notqualified"):
+        return None  # "qualified" inside "unqualified" says nothing about progress
+    return _first_match(value, STATUS_STAGE_WORDS)
 
 
 def map_reason(text: str) -> R:
