@@ -95,6 +95,7 @@ class AgencyOperatorTests(BaseTestCase):
                 "postal_address": "1 Ocean Dr, Miami, FL",
                 "phone": "",
                 "cost_per_new_lead": "275",
+                "stalled_after_days": "90",
                 "first_attempt_months": "3",
                 "second_attempt_months": "6",
                 "repeat_every_months": "12",
@@ -111,6 +112,7 @@ class AgencyOperatorTests(BaseTestCase):
         self.south.refresh_from_db()
         self.assertEqual(self.south.name, "South Smiles & Implants")
         self.assertEqual(self.south.country, "US")
+        self.assertEqual(self.south.stalled_after_days, 90)
 
     def test_a_direct_practice_role_outranks_the_agency_role(self):
         Membership.objects.create(user=self.operator, practice=self.north, role=Role.VIEWER)
