@@ -27,8 +27,9 @@ from reactivate.leads.imports.fields import (
     partial_address,
 )
 from reactivate.leads.imports.mapping import Mapping
+from reactivate.leads.imports.quality import test_data_flags
 from reactivate.leads.imports.reading import ROW, Table
-from reactivate.leads.imports.values import parse_amounts, parse_datetimes
+from reactivate.leads.imports.values import parse_amounts, parse_datetimes, slash_date_order
 from reactivate.leads.imports.vocab import (
     is_true,
     map_reason,
@@ -86,10 +87,28 @@ def clean(
         _mapped(column(Field.STATUS), map_status, None).alias("status"),
         _reason(column(Field.LOST_REASON), column(Field.STATUS)).alias("dormancy_reason"),
     )
+    # 03/04/2025 means the same thing throughout one file: its unambiguous dates decide.
+    day_first = slash_date_order([column(target) for target in DATE_FIELDS])
     for target in DATE_FIELDS:
-        parsed = parse_datetimes(column(target), zone=zone, country=country)
+        parsed = parse_datetimes(column(target), zone=zone, country=country, day_first=day_first)
         out = out.with_columns(parsed.get_column("value").alias(target.value))
         warnings.append(parsed.get_column("reason"))
+    future = pl.col(Field.LAST_CONTACT_AT.value) > pl.lit(datetime.now(UTC) + timedelta(days=1))
+    warnings.append(
+        out.select(
+            pl.when(future).then(
+                pl.lit("last contact date in the future (")
+                + column(Field.LAST_CONTACT_AT).cast(pl.Utf8)
+                + pl.lit("; day and month the wrong way round?): left blank")
+            )
+        ).to_series()
+    )
+    out = out.with_columns(
+        pl.when(future)
+        .then(None)
+        .otherwise(pl.col(Field.LAST_CONTACT_AT.value))
+        .alias(Field.LAST_CONTACT_AT.value)
+    )
     for target in AMOUNT_FIELDS:
         parsed = parse_amounts(column(target))
         out = out.with_columns(parsed.get_column("value").alias(target.value))
@@ -105,6 +124,7 @@ def clean(
     contacts, contact_problems = _contacts(
         src, mapping, out.height, country=country, check_deliverability=check_deliverability
     )
+    out = out.with_columns(test_data_flags(out, contacts).alias("test_flag"))
     has_contact = pl.Series(ROW, contacts.get_column(ROW).unique())
     has_address = out.select(mailable()).to_series()
     # A city and postal code without a street cannot take a letter: say so, keep the row

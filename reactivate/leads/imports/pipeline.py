@@ -91,7 +91,17 @@ def run_import(
         existing.drop("stored_fingerprint"),
         known_points,
     )
-    accepted = accepted.join(assignment, on=ROW)
+    # Test records are imported like any row and named in the report for a person to remove.
+    assignment = (
+        assignment.join(accepted.select(ROW, "test_flag"), on=ROW, how="left")
+        .with_columns(
+            pl.concat_str(["flag", "test_flag"], separator="; ", ignore_nulls=True)
+            .replace("", None)
+            .alias("flag")
+        )
+        .drop("test_flag")
+    )
+    accepted = accepted.drop("test_flag").join(assignment, on=ROW)
     step("saving", 65)
     if dry_run:
         lead_ids = assignment.select("component", "lead_id").unique("component")

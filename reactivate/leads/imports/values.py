@@ -50,14 +50,39 @@ def per_distinct(column: pl.Series, parse: Callable[[pl.Series], pl.DataFrame]) 
     )
 
 
-def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.DataFrame:
+SLASH_DATE = r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b"
+
+
+def slash_date_order(columns: list[pl.Series]) -> bool | None:
+    """Whether a file writes day first (31/01/2025) or month first (01/31/2025), from the
+    values only one reading fits; None when none tells, or the file contradicts itself (the
+    country's convention then decides)."""
+    first_big = second_big = False
+    for raw in columns:
+        parts = raw.cast(pl.Utf8).drop_nulls().unique().str.extract_groups(SLASH_DATE)
+        a = parts.struct.field("1").cast(pl.Int32, strict=False)
+        b = parts.struct.field("2").cast(pl.Int32, strict=False)
+        first_big = first_big or bool((a > 12).any())
+        second_big = second_big or bool((b > 12).any())
+    if first_big == second_big:
+        return None
+    return first_big
+
+
+def parse_datetimes(
+    raw: pl.Series, *, zone: str, country: str = "US", day_first: bool | None = None
+) -> pl.DataFrame:
     """Columns ``value`` (UTC datetime or null) and ``reason`` (set when a value did not parse).
 
-    Dates without an offset are taken in ``zone`` (the practice's time zone).
+    Dates without an offset are taken in ``zone`` (the practice's time zone). ``day_first``
+    is the file's own date order (``slash_date_order``); None falls back on the country's.
     """
     column = raw.cast(pl.Utf8).str.strip_chars().replace("", None)
     value = per_distinct(
-        column, lambda text: _parse_distinct(text, zone=zone, country=country).to_frame()
+        column,
+        lambda text: _parse_distinct(
+            text, zone=zone, country=country, day_first=day_first
+        ).to_frame(),
     ).get_column("value")
     reason = pl.select(
         pl.when(value.is_null() & column.is_not_null())
@@ -67,7 +92,9 @@ def parse_datetimes(raw: pl.Series, *, zone: str, country: str = "US") -> pl.Dat
     return pl.DataFrame({"value": value, "reason": reason})
 
 
-def _parse_distinct(text: pl.Series, *, zone: str, country: str) -> pl.Series:
+def _parse_distinct(
+    text: pl.Series, *, zone: str, country: str, day_first: bool | None = None
+) -> pl.Series:
     result = pl.Series("value", [None] * len(text), dtype=pl.Datetime("us", "UTC"))
 
     digits = text.str.contains(r"^\d{9,13}(?:\.\d+)?$").fill_null(False)
@@ -83,7 +110,8 @@ def _parse_distinct(text: pl.Series, *, zone: str, country: str) -> pl.Series:
         ).to_series()
         result = result.zip_with(~digits, micros)
 
-    day_first = country.upper() not in MONTH_FIRST_COUNTRIES
+    if day_first is None:
+        day_first = country.upper() not in MONTH_FIRST_COUNTRIES
     naive = NAIVE_FORMATS + (DAY_FIRST + MONTH_FIRST if day_first else MONTH_FIRST + DAY_FIRST)
     for fmt in AWARE_FORMATS + naive:
         pending = result.is_null() & text.is_not_null()
