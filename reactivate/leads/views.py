@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from reactivate.leads.selectors import (
     lead_treatments,
 )
 from reactivate.leads.services import lead_add_note, lead_set_language, lead_set_status
+from reactivate.leads.treatments import treatments_in_use, treatments_update, vocabulary_text
 from reactivate.tenancy.access import practice_view
 
 
@@ -113,3 +115,22 @@ def lead_status(request: HttpRequest, lead_id: int) -> HttpResponse:
         reason=form.cleaned_data["reason"],
     )
     return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)
+
+
+@practice_view(manage=True)
+def treatment_settings(request: HttpRequest) -> HttpResponse:
+    """The practice's treatment names and what its leads carry."""
+    practice = request.practice
+    text = vocabulary_text(practice)
+    error = ""
+    if request.method == "POST":
+        text = request.POST.get("vocabulary", "")
+        try:
+            renamed = treatments_update(practice=practice, actor=request.user, text=text)
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"Treatments saved; {renamed} leads renamed.")
+            return redirect("treatment_settings", slug=practice.slug)
+    context = {"text": text, "error": error, "in_use": treatments_in_use(practice=practice)}
+    return render(request, "leads/treatments.html", context, status=400 if error else 200)

@@ -87,6 +87,11 @@ class Practice(models.Model):
     max_touches_per_week = models.PositiveSmallIntegerField(
         default=3, help_text="Per lead, across all campaigns and channels."
     )
+    treatment_vocabulary = models.TextField(
+        blank=True,
+        help_text="The practice's treatments, one a line, other names after a colon "
+        "(“Dental implants: implant, all-on-4”). Blank: the starter list.",
+    )
     stalled_after_days = models.PositiveSmallIntegerField(
         default=60,
         validators=[MinValueValidator(1)],

@@ -15,6 +15,7 @@ from nameparser import HumanName
 
 from reactivate.core.emails import normalise_emails
 from reactivate.core.phones import normalise_phones
+from reactivate.core.treatments import normalise_all, vocabulary_for
 from reactivate.leads.choices import STAGE_ORDER, DormancyReason, LeadStatus
 from reactivate.leads.imports.fields import (
     AMOUNT_FIELDS,
@@ -66,6 +67,7 @@ def clean(
     zone: str,
     check_deliverability: bool = False,
     stalled_after_days: int = 60,
+    vocabulary: str = "",
 ) -> Cleaned:
     src = table.frame
 
@@ -79,6 +81,14 @@ def clean(
     out = pl.DataFrame({ROW: src.get_column(ROW)})
     warnings: list[pl.Series] = []
     out = out.with_columns(column(f) for f in TEXT_FIELDS)
+    # "Dental Implants", "implant" and "All-on-4" are one treatment in filters and reports.
+    treatments = out.get_column(Field.TREATMENT.value)
+    names = normalise_all(treatments.drop_nulls().unique().to_list(), vocabulary_for(vocabulary))
+    out = out.with_columns(
+        treatments.replace_strict(names, default=None, return_dtype=pl.Utf8)
+        .replace("", None)
+        .alias(Field.TREATMENT.value)
+    )
     out = out.with_columns(
         _names(column(Field.FIRST_NAME), column(Field.LAST_NAME), column(Field.FULL_NAME))
     )

@@ -78,6 +78,7 @@ def run_import(
         zone=practice.timezone,
         check_deliverability=check_deliverability,
         stalled_after_days=practice.stalled_after_days,
+        vocabulary=practice.treatment_vocabulary,
     )
     # The raw text is no longer needed beyond a preview; dropping it keeps peak memory down.
     table.frame = table.frame.head(PREVIEW_ROWS)

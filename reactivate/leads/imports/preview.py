@@ -31,6 +31,7 @@ def import_preview(
         country=practice.country or "US",
         zone=practice.timezone,
         stalled_after_days=practice.stalled_after_days,
+        vocabulary=practice.treatment_vocabulary,
     )
     contacts = cleaned.contacts.group_by(ROW, "kind").agg(pl.col("value").str.join(", "))
     rows = []

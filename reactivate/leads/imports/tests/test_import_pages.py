@@ -74,7 +74,9 @@ class ImportPageTests(BaseTestCase):
         data[f"col_{favourite}"] = "treatment"
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(reverse("import_detail", args=["north", batch.pk]), data)
-        self.assertEqual(Lead.objects.get(external_id="7").treatment, "tea")
+        self.assertEqual(
+            Lead.objects.get(external_id="7").treatment, "Tea"
+        )  # tidied like every treatment
 
     def test_two_columns_cannot_fill_one_field(self):
         batch = self.upload()
