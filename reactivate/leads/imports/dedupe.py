@@ -14,6 +14,7 @@ from reactivate.leads.imports.vocab import canonical_first_name, squeeze
 
 NAME_SIMILARITY = 90  # token-sort ratio on canonical names; 100 = same after nicknames
 MAX_BLOCK = 25  # larger blocks of one common name carry too little signal to flag
+JUNK_PEOPLE = 3  # a number or address shared by this many different people is a placeholder
 
 
 def assign(
@@ -28,9 +29,13 @@ def assign(
     ``existing``: lead_id, external_id, first_name, last_name of the practice's leads.
     ``existing_contacts``: lead_id, key ("email:…" / "phone:…").
     """
+    contact_keys = contacts.select(ROW, (pl.col("kind") + ":" + pl.col("value")).alias("key"))
+    contact_keys, existing_contacts, shared_flags = _shared_values(
+        rows, contact_keys, existing, existing_contacts
+    )
     keys = pl.concat(
         [
-            contacts.select(ROW, (pl.col("kind") + ":" + pl.col("value")).alias("key")),
+            contact_keys,
             rows.filter(pl.col("external_id").is_not_null()).select(
                 ROW, ("id:" + pl.col("external_id")).alias("key")
             ),
@@ -77,12 +82,131 @@ def assign(
         .alias("flag"),
     )
     fuzzy = _similar_names(rows, result, existing)
-    result = result.join(fuzzy, on=ROW, how="left").with_columns(
-        pl.coalesce("flag", "name_flag").alias("flag")
+    result = (
+        result.join(fuzzy, on=ROW, how="left")
+        .join(shared_flags, on=ROW, how="left")
+        .with_columns(
+            pl.concat_str(
+                ["shared_flag", pl.coalesce("flag", "name_flag")], separator="; ", ignore_nulls=True
+            )
+            .replace("", None)
+            .alias("flag")
+        )
     )
     return result.select(
         ROW, "component", pl.col("target").alias("lead_id"), "outcome", "flag"
     ).sort(ROW)
+
+
+def _identity(
+    first: pl.Expr, last: pl.Expr, canonical: dict[str, str], folded: dict[str, str]
+) -> pl.Expr:
+    """Who a name says the person is: nicknames folded, "" parts dropped; null without a name."""
+    return pl.concat_str(
+        [
+            first.replace_strict(canonical, default=None, return_dtype=pl.Utf8).fill_null(""),
+            last.replace_strict(folded, default=None, return_dtype=pl.Utf8).fill_null(""),
+        ],
+        separator="|",
+    ).replace("|", None)
+
+
+def _shared_values(
+    rows: pl.DataFrame,
+    keys: pl.DataFrame,
+    existing: pl.DataFrame,
+    existing_contacts: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """An email or phone held by people whose names disagree (a household's landline, an
+    office number, a placeholder like 000-0000) is no proof they are one person: such a key
+    only joins rows and leads of the same name, never different people through it. Returns
+    the keys of the rows and of the stored leads, so qualified, and a flag per row."""
+    names = pl.concat([rows.get_column("first_name"), existing.get_column("first_name")])
+    canonical = {v: canonical_first_name(v) for v in names.drop_nulls().unique().to_list()}
+    lasts = pl.concat([rows.get_column("last_name"), existing.get_column("last_name")])
+    folded = {v: squeeze(v) for v in lasts.drop_nulls().unique().to_list()}
+    mine = keys.join(
+        rows.select(ROW, _identity(pl.col("first_name"), pl.col("last_name"), canonical, folded)
+                    .alias("who")), on=ROW,
+    )  # fmt: skip
+    theirs = existing_contacts.join(
+        existing.select("lead_id", _identity(pl.col("first_name"), pl.col("last_name"), canonical, folded)
+                        .alias("who")), on="lead_id",
+    )  # fmt: skip
+    candidates = (
+        pl.concat([mine.select("key", "who"), theirs.select("key", "who")])
+        .drop_nulls("who")
+        .unique()
+        .filter(pl.len().over("key") > 1)
+    )
+    clusters = _people(candidates)
+    if clusters.is_empty():
+        empty = pl.DataFrame(schema={ROW: pl.UInt32, "shared_flag": pl.Utf8})
+        return keys, existing_contacts, empty
+    people = clusters.group_by("key").agg(pl.col("person").n_unique().alias("people"))
+    mine = mine.join(clusters, on=["key", "who"], how="left")
+    theirs = theirs.join(clusters, on=["key", "who"], how="left")
+
+    def qualified(frame: pl.DataFrame, ident: str) -> pl.DataFrame:
+        joined = frame.join(people, on="key", how="left")
+        return (
+            joined.filter(pl.col("people").is_null() | pl.col("who").is_not_null())
+            .with_columns(
+                pl.when(pl.col("people").is_not_null())
+                .then(pl.col("key") + "#" + pl.col("who"))
+                .otherwise(pl.col("key"))
+                .alias("key")
+            )
+            .select(ident, "key")
+        )
+
+    flags = (
+        mine.join(people, on="key")
+        .with_columns(
+            (
+                pl.col("key").str.replace(":", " ")
+                + pl.lit(" is shared by ")
+                + pl.col("people").cast(pl.Utf8)
+                + pl.when(pl.col("people") >= JUNK_PEOPLE)
+                .then(pl.lit(" different people (a placeholder?)"))
+                .otherwise(pl.lit(" people (a household or office?)"))
+                + pl.lit(": not used to merge them")
+            ).alias("shared_flag")
+        )
+        .group_by(ROW)
+        .agg(pl.col("shared_flag").sort().str.join("; "))
+    )
+    return qualified(mine, ROW), qualified(theirs, "lead_id"), flags
+
+
+def _people(candidates: pl.DataFrame) -> pl.DataFrame:
+    """key, who, person: the names on each key grouped into people (compatible names are one
+    person: "M. Lopez", "Maria Lopez" and "Maria Lopez-Diaz"); only keys of two or more."""
+    out: list[tuple[str, str, str]] = []
+    for (key,), group in candidates.group_by("key"):
+        reps: list[str] = []
+        for who in sorted(group.get_column("who").to_list(), key=len, reverse=True):
+            rep = next((r for r in reps if _same_person(r, who)), None)
+            if rep is None:
+                reps.append(who)
+                rep = who
+            out.append((key, who, rep))
+        if len(reps) == 1:
+            out = [row for row in out if row[0] != key]
+    return pl.DataFrame(
+        out, schema={"key": pl.Utf8, "who": pl.Utf8, "person": pl.Utf8}, orient="row"
+    )
+
+
+def _same_person(a: str, b: str) -> bool:
+    first_a, _, last_a = a.partition("|")
+    first_b, _, last_b = b.partition("|")
+    lasts = not last_a or not last_b or last_a in last_b or last_b in last_a
+    firsts = (
+        not first_a or not first_b or first_a == first_b
+        or (min(len(first_a), len(first_b)) == 1 and first_a[0] == first_b[0])
+    )  # fmt: skip
+    return lasts and firsts
 
 
 def _components(rows: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:

@@ -151,3 +151,40 @@ class ReimportTests(BaseTestCase):
         run_import(write_csv(self.rows))
         ann.refresh_from_db()
         self.assertEqual(ann.status, "do_not_contact")
+
+
+class SharedValues(BaseTestCase):
+    def test_a_placeholder_phone_never_merges_different_people(self):
+        names = ["Ann Lee", "Bo Diaz", "Cy Park", "Di Shah", "Ed Moss", "Flo Reyes", "Gus Hart"]
+        rows = [HEADER] + [
+            ["", *name.split(), f"{name.split()[0].lower()}@example.com", "(312) 456-7999", ""]
+            for name in names
+        ]
+        counts, report = run_import(write_csv(rows))
+        self.assertEqual((counts["created"], counts["merged"], counts["flagged"]), (7, 0, 7))
+        self.assertIn("phone +13124567999 is shared by 7 different people", report[0]["flag"])
+        self.assertIn("not used to merge them", report[0]["flag"])
+
+    def test_a_household_landline_keeps_the_spouses_apart(self):
+        rows = [
+            HEADER,
+            ["", "Ana", "Ruiz", "ana@example.com", "(312) 456-7998", ""],
+            ["", "Luis", "Ruiz", "luis@example.com", "(312) 456-7998", ""],
+            ["", "Ana", "Ruiz", "", "(312) 456-7998", ""],  # Ana again: same name, same number
+        ]
+        counts, report = run_import(write_csv(rows))
+        self.assertEqual((counts["created"], counts["merged"]), (2, 1))
+        self.assertIn("2 people (a household or office?)", report[1]["flag"])
+        self.assertEqual(report[2]["reason"], "same person as row 1")
+
+    def test_a_new_person_on_a_stored_leads_number_is_not_merged_into_it(self):
+        from reactivate.testing import make_lead
+
+        make_lead(self.north, "Rosa", "Vega", phone="+13124567997")
+        # Her husband arrives on the same line.
+        counts, _ = run_import(write_csv([HEADER, ["", "Jorge", "Vega", "", "(312) 456-7997", ""]]))
+        self.assertEqual((counts["created"], counts["updated"]), (1, 0))
+        self.assertEqual(Lead.objects.filter(practice=self.north, last_name="Vega").count(), 2)
+        # Rosa herself still matches her lead by the same number.
+        counts, _ = run_import(write_csv([HEADER, ["", "Rosa", "Vega", "", "(312) 456-7997", ""]]))
+        self.assertEqual((counts["created"], counts["updated"]), (0, 1))
