@@ -125,14 +125,9 @@ def _shared_values(
     canonical = {v: canonical_first_name(v) for v in names.drop_nulls().unique().to_list()}
     lasts = pl.concat([rows.get_column("last_name"), existing.get_column("last_name")])
     folded = {v: squeeze(v) for v in lasts.drop_nulls().unique().to_list()}
-    mine = keys.join(
-        rows.select(ROW, _identity(pl.col("first_name"), pl.col("last_name"), canonical, folded)
-                    .alias("who")), on=ROW,
-    )  # fmt: skip
-    theirs = existing_contacts.join(
-        existing.select("lead_id", _identity(pl.col("first_name"), pl.col("last_name"), canonical, folded)
-                        .alias("who")), on="lead_id",
-    )  # fmt: skip
+    who = _identity(pl.col("first_name"), pl.col("last_name"), canonical, folded).alias("who")
+    mine = keys.join(rows.select(ROW, who), on=ROW)
+    theirs = existing_contacts.join(existing.select("lead_id", who), on="lead_id")
     candidates = (
         pl.concat([mine.select("key", "who"), theirs.select("key", "who")])
         .drop_nulls("who")
