@@ -18,6 +18,7 @@ from reactivate.leads.imports.mapping import AUTO, MappingError, detect_mapping
 from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.imports.pipeline import ImportResult, Progress, run_import
 from reactivate.leads.imports.reading import UnreadableFile, read_table
+from reactivate.leads.rescore import rescore_mark
 from reactivate.tenancy.models import Practice
 
 log = logging.getLogger(__name__)
@@ -83,13 +84,9 @@ def import_run(
 
 
 def _rescore(practice: Practice) -> None:
-    """New and changed leads need reach, eligibility and priority; the worker computes them.
-
-    Scoring lives in segments, which builds on leads, hence the import inside.
-    """
-    from reactivate.segments.tasks import score_practice_task
-
-    transaction.on_commit(lambda: score_practice_task(practice.pk))
+    """New and changed leads need reach, eligibility and priority: a mark that segments'
+    minutely task (or the next assessment) picks up."""
+    rescore_mark(practice_id=practice.pk)
 
 
 def _batch_folder(practice: Practice) -> Path:
