@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reactivate.messaging",
     "reactivate.channels",
     "reactivate.campaigns",
+    "reactivate.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from reactivate.leads.demo import demo_prepare
+from reactivate.segments.scoring import score_practice
 
 
 class Command(BaseCommand):
@@ -24,10 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, port: int, leads: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_prepare(leads=leads)
-        # Scores, reach and eligibility for the lists and the assessment (segments builds on
-        # leads, hence the import here): a second or two for the demo's leads.
-        from reactivate.segments.scoring import score_practice
-
+        # Scores, reach and eligibility for the lists and the assessment: a second or two.
         score_practice(result.practice)
         made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
         url = f"http://127.0.0.1:{port}/"
