@@ -62,7 +62,7 @@ def child_setup(enrollments: int, due: int) -> None:
 
     from reactivate.campaigns.models import Campaign, Enrollment
     from reactivate.campaigns.services import campaign_create, starter_sequence
-    from reactivate.leads.imports.bulk import bulk_transaction, insert_frame, reserve_ids
+    from reactivate.leads.frames import bulk_transaction, insert_frame, reserve_ids
     from reactivate.segments.models import Segment
     from reactivate.tenancy.models import Agency, Practice
 

@@ -98,7 +98,7 @@ def ours_child(path: str) -> None:
     import django
 
     django.setup()
-    from reactivate.leads.imports.services import import_run
+    from reactivate.imports.services import import_run
     from reactivate.tenancy.models import Practice
 
     practice = Practice.objects.get(slug="bench")

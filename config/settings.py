@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "reactivate.tenancy",
     "reactivate.audit",
     "reactivate.leads",
-    "reactivate.leads.imports",
+    "reactivate.imports",
     "reactivate.segments",
     "reactivate.messaging",
     "reactivate.channels",

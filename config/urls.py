@@ -8,7 +8,7 @@ from reactivate.tenancy import views as tenancy_views
 practice_urls = [
     path("", include("reactivate.tenancy.urls")),
     path("", include("reactivate.leads.urls")),
-    path("", include("reactivate.leads.imports.urls")),
+    path("", include("reactivate.imports.urls")),
     path("", include("reactivate.segments.urls")),
     path("", include("reactivate.messaging.urls")),
     path("", include("reactivate.campaigns.urls")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from reactivate.core.phones import state_for_number
 from reactivate.leads.choices import (
     Channel,
     ConsentStatus,
@@ -22,6 +23,7 @@ from reactivate.leads.choices import (
     LineType,
     Validity,
 )
+from reactivate.leads.models import Consent, ContactPoint, Interaction, Suppression
 
 EXPRESS_CONSENT_CHANNELS = frozenset({Channel.SMS})
 
@@ -116,7 +118,6 @@ def _next_open(
 
 def recent_touches(lead, at: datetime) -> list[datetime]:
     """When messages went to this lead in the week before ``at`` (all campaigns, channels)."""
-    from reactivate.leads.models import Interaction
 
     return list(
         Interaction.objects.filter(
@@ -155,7 +156,6 @@ class PointView:
 def known_for(lead_ids, *, practices: list[int]) -> Known:
     """The contact points, consents and suppressions of some leads of ``practices``, in three
     queries; ``lead_ids`` is a list or a subquery of lead ids."""
-    from reactivate.leads.models import Consent, ContactPoint, Suppression
 
     points: dict[int, list] = defaultdict(list)
     mine = ContactPoint.objects.filter(lead_id__in=lead_ids).order_by()
@@ -184,7 +184,6 @@ def usable_points(lead, channel: str, *, known: Known | None = None) -> list:
 
     ``known``, when given, holds the lead's points, consents and suppressions already read.
     """
-    from reactivate.leads.models import Suppression
 
     kind = KIND_FOR_CHANNEL[Channel(channel)]
     candidates = known.points.get(lead.pk, []) if known else lead.contact_points.all()
@@ -233,7 +232,6 @@ def can_contact(
     hours and the practice's window in the recipient's local time, and the frequency caps.
     A send that may not go now gets ``retry_at``, the next moment it may.
     """
-    from reactivate.core.phones import state_for_number
 
     channel = Channel(channel)
     practice = lead.practice

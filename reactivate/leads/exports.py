@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reactivate.leads.imports.bulk import read_frame, sql_datetime, sql_float
+from reactivate.leads.frames import read_frame, sql_datetime, sql_float
 from reactivate.tenancy.models import Practice
 
 COLUMNS = [

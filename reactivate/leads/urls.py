@@ -1,8 +1,9 @@
 from django.urls import path
 
-from reactivate.leads import views
+from reactivate.leads import dashboard, views
 
 urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
     path("leads/", views.lead_index, name="lead_index"),
     path("leads/<int:lead_id>/", views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),

@@ -54,9 +54,6 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, lead) -> dict:
-    # Scoring builds on leads (segments app), so it is imported where the page needs it.
-    from reactivate.segments.scoring import explain_lead
-
     points = list(lead.contact_points.prefetch_related("consents"))
     suppressed = lead_suppressed_values(practice=request.practice, lead=lead)
     for point in points:
@@ -64,7 +61,6 @@ def _detail_context(request: HttpRequest, lead) -> dict:
     return {
         "lead": lead,
         "now": timezone.now(),
-        "score": explain_lead(lead),
         "enrollments": lead.enrollments.select_related("campaign").order_by("-enrolled_at")[:10],
         "points": points,
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],

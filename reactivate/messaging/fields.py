@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from reactivate.core.phones import format_national
 from reactivate.leads.choices import Stage
 from reactivate.leads.models import Lead
 from reactivate.tenancy.models import Practice
@@ -144,7 +145,6 @@ def lead_context(
 
 
 def practice_values(practice: Practice) -> dict[str, str]:
-    from reactivate.core.phones import format_national
 
     phone = format_national(practice.phone, practice.country) if practice.phone else ""
     return {

@@ -16,8 +16,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from reactivate.core.dates import add_months
+from reactivate.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
-from reactivate.leads.imports.models import ImportBatch, ImportStatus
 from reactivate.leads.models import Lead
 from reactivate.leads.scans import add_totals, per_value, practice_leads, split_scan
 from reactivate.segments import reach as bits

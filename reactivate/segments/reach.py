@@ -16,7 +16,7 @@ from django.db import connection
 
 from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LineType
 from reactivate.leads.consent import EXPRESS_CONSENT_CHANNELS, KIND_FOR_CHANNEL, USABLE_VALIDITY
-from reactivate.leads.imports.bulk import read_frame
+from reactivate.leads.frames import read_frame
 from reactivate.tenancy.models import Practice
 
 CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.CALL, Channel.LETTER)

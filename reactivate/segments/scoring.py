@@ -19,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from reactivate.leads.choices import LeadStatus
-from reactivate.leads.imports.bulk import read_frame, sql_datetime, sql_float, update_frame
+from reactivate.leads.frames import read_frame, sql_datetime, sql_float, update_frame
 from reactivate.leads.models import Lead
 from reactivate.segments import prior
+from reactivate.segments.cadence import months_after_stall
 from reactivate.segments.model import ExplainableModel
 from reactivate.segments.models import ScoringModel
 from reactivate.segments.reach import ANY_CHANNEL, CAN, CHANNELS, reach_frame
@@ -226,7 +227,6 @@ def _value_frame(practice: Practice) -> pl.DataFrame:
 
 def _first_due(practice: Practice, frame: pl.DataFrame) -> pl.Expr:
     """When each lead is next due by the cadence (segments.cadence), counted from its stall."""
-    from reactivate.segments.cadence import months_after_stall
 
     schedule = {
         n: months_after_stall(practice, n)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.leads.choices import LeadStatus
+from reactivate.leads.selectors import lead_get
 from reactivate.segments.assessment import assess
 from reactivate.segments.definitions import (
     DefinitionForm,
@@ -24,6 +25,7 @@ from reactivate.segments.definitions import (
 )
 from reactivate.segments.models import Segment
 from reactivate.segments.reports import assessment_csv, assessment_pdf, page_context
+from reactivate.segments.scoring import explain_lead
 from reactivate.tenancy.access import practice_view
 
 
@@ -80,6 +82,15 @@ def assessment_pilot(request: HttpRequest) -> HttpResponse:
         _audit_saved(request, segment)
         messages.success(request, f"Saved “{segment.name}”. These are its leads, best first.")
     return redirect("segment_detail", slug=request.practice.slug, segment_id=segment.pk)
+
+
+@practice_view()
+def lead_score(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Why a lead scores what it does: the lead page loads this panel from the scoring app,
+    which sits above leads, so leads never imports scoring."""
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    template = "segments/_lead_score.html" if request.htmx else "segments/lead_score.html"
+    return render(request, template, {"lead": lead, "score": explain_lead(lead)})
 
 
 @practice_view()

@@ -5,6 +5,8 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
 from reactivate.tenancy.models import Agency, Practice
 
 DEFAULT_AGENCY_SLUG = "default"
@@ -37,4 +39,23 @@ def practice_create(
         )
         practice.full_clean()
         practice.save()
+    return practice
+
+
+def practice_update(*, practice: Practice, changes: dict[str, object], actor) -> Practice:
+    """Change a practice's settings, checked as a whole, and record who changed which."""
+    if not changes:
+        return practice
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(practice, name, value)
+        practice.full_clean()
+        practice.save(update_fields=list(changes))
+        audit_record(
+            practice=practice,
+            actor=actor,
+            action=AuditAction.PRACTICE_CHANGED,
+            obj=practice,
+            detail={"fields": sorted(changes)},
+        )
     return practice

@@ -3,6 +3,5 @@ from django.urls import path
 from reactivate.tenancy import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("settings/", views.practice_settings, name="practice_settings"),
 ]

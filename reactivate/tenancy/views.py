@@ -2,16 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from reactivate.audit.models import AuditAction
-from reactivate.audit.services import audit_record
-from reactivate.leads.choices import LeadStatus, Stage
-from reactivate.leads.selectors import practice_summary
 from reactivate.tenancy.access import practice_view, practices_for
 from reactivate.tenancy.forms import PracticeSettingsForm
+from reactivate.tenancy.services import practice_update
 
 
 @login_required
@@ -33,37 +29,13 @@ def switch(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard", slug=slug)
 
 
-@practice_view()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = practice_summary(practice=request.practice)
-    statuses = [(s, summary["by_status"].get(s.value, {})) for s in LeadStatus]
-    stages = [(s, summary["by_stage"].get(s.value, {})) for s in Stage]
-    total = summary["total"] or 1
-    return render(
-        request,
-        "tenancy/dashboard.html",
-        {
-            "summary": summary,
-            "statuses": [(s, row, 100 * row.get("n", 0) / total) for s, row in statuses],
-            "stages": [(s, row, 100 * row.get("n", 0) / total) for s, row in stages],
-        },
-    )
-
-
 @practice_view(manage=True)
 def practice_settings(request: HttpRequest) -> HttpResponse:
     practice = request.practice
     form = PracticeSettingsForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            audit_record(
-                practice=practice,
-                actor=request.user,
-                action=AuditAction.PRACTICE_CHANGED,
-                obj=practice,
-                detail={"fields": form.changed_data},
-            )
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        practice_update(practice=practice, changes=changes, actor=request.user)
         messages.success(request, "Settings saved.")
         return redirect("practice_settings", slug=practice.slug)
     if not request.access.can_manage:

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from reactivate.audit.models import AuditEvent
 from reactivate.core.treatments import VocabularyError, parse_vocabulary, vocabulary_for
-from reactivate.leads.imports.tests.helpers import run_import, write_csv
+from reactivate.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.models import Lead
 from reactivate.testing import PASSWORD, BaseTestCase, make_lead
 

@@ -9,7 +9,7 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from reactivate.leads.imports.models import ImportBatch, ImportStatus
+from reactivate.imports.models import ImportBatch, ImportStatus
 from reactivate.segments import assessment
 from reactivate.segments import definitions as definitions_module
 from reactivate.segments.assessment import KEYS, assess

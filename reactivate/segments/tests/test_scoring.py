@@ -10,8 +10,8 @@ from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from reactivate.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.choices import DormancyReason, LeadStatus, Stage
-from reactivate.leads.imports.tests.helpers import run_import, write_csv
 from reactivate.leads.models import Lead
 from reactivate.leads.services import lead_set_status
 from reactivate.segments import prior, scoring
@@ -127,9 +127,18 @@ class PriorScores(BaseTestCase):
         score_practice(self.north)
         self.client.login(username="cole", password=PASSWORD)
         page = self.client.get(reverse("lead_detail", args=["north", self.north_lead.pk]))
+        panel_url = reverse("lead_score", args=["north", self.north_lead.pk])
+        self.assertContains(page, f'hx-get="{panel_url}"')  # the lead page loads the panel
+        page = self.client.get(panel_url, headers={"HX-Request": "true"})
         self.assertContains(page, "Worth calling?")
         self.assertContains(page, "consultation attended: ×1.30")  # noqa: RUF001
         self.assertContains(page, "prior table")
+        self.assertContains(self.client.get(panel_url), "consultation attended")  # without JS
+
+    def test_the_score_panel_is_walled_by_practice(self):
+        self.client.login(username="sam", password=PASSWORD)
+        page = self.client.get(reverse("lead_score", args=["north", self.north_lead.pk]))
+        self.assertIn(page.status_code, (403, 404))
 
     def test_an_import_rescores_the_practice(self):
         path = write_csv(
