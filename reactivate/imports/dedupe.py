@@ -22,15 +22,16 @@ def assign(
     contacts: pl.DataFrame,
     existing: pl.DataFrame,
     existing_contacts: pl.DataFrame,
-) -> pl.DataFrame:
-    """Columns _row, component, lead_id (existing target or null), outcome, flag.
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Columns _row, component, lead_id (existing target or null), outcome, flag; and the
+    pairs a person should review: _row, other_row or other_lead, reason.
 
     ``rows``: _row, external_id, first_name, last_name (accepted rows only).
     ``existing``: lead_id, external_id, first_name, last_name of the practice's leads.
     ``existing_contacts``: lead_id, key ("email:…" / "phone:…").
     """
     contact_keys = contacts.select(ROW, (pl.col("kind") + ":" + pl.col("value")).alias("key"))
-    contact_keys, existing_contacts, shared_flags = _shared_values(
+    contact_keys, existing_contacts, shared_flags, shared_pairs = _shared_values(
         rows, contact_keys, existing, existing_contacts
     )
     keys = pl.concat(
@@ -59,11 +60,15 @@ def assign(
         .group_by("component")
         .agg(pl.col("lead_id").first().alias("target"))
     )
-    others = (
-        matches.join(targets, on="component")
-        .filter(pl.col("lead_id") != pl.col("target"))
-        .group_by("component")
-        .agg(pl.col("lead_id").unique().sort().cast(pl.Utf8).str.join(", lead ").alias("others"))
+    also = matches.join(targets, on="component").filter(pl.col("lead_id") != pl.col("target"))
+    also_pairs = also.select(
+        pl.col("component").cast(pl.UInt32).alias(ROW),
+        pl.lit(None, pl.UInt32).alias("other_row"),
+        pl.col("lead_id").cast(pl.Int64).alias("other_lead"),
+        pl.lit("the same email, phone or CRM id matched both leads").alias("reason"),
+    )
+    others = also.group_by("component").agg(
+        pl.col("lead_id").unique().sort().cast(pl.Utf8).str.join(", lead ").alias("others")
     )
     result = (
         component.join(targets, on="component", how="left")
@@ -81,7 +86,7 @@ def assign(
         .then(pl.lit("also matches lead ") + pl.col("others"))
         .alias("flag"),
     )
-    fuzzy = _similar_names(rows, result, existing)
+    fuzzy, name_pairs = _similar_names(rows, result, existing)
     result = (
         result.join(fuzzy, on=ROW, how="left")
         .join(shared_flags, on=ROW, how="left")
@@ -93,9 +98,13 @@ def assign(
             .alias("flag")
         )
     )
+    pairs = pl.concat([also_pairs, name_pairs, shared_pairs])
     return result.select(
         ROW, "component", pl.col("target").alias("lead_id"), "outcome", "flag"
-    ).sort(ROW)
+    ).sort(ROW), pairs
+
+
+PAIR_SCHEMA = {ROW: pl.UInt32, "other_row": pl.UInt32, "other_lead": pl.Int64, "reason": pl.Utf8}
 
 
 def _identity(
@@ -116,11 +125,12 @@ def _shared_values(
     keys: pl.DataFrame,
     existing: pl.DataFrame,
     existing_contacts: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """An email or phone held by people whose names disagree (a household's landline, an
     office number, a placeholder like 000-0000) is no proof they are one person: such a key
     only joins rows and leads of the same name, never different people through it. Returns
-    the keys of the rows and of the stored leads, so qualified, and a flag per row."""
+    the keys of the rows and of the stored leads, so qualified, a flag per row, and the pairs
+    of people sharing a household value (a placeholder shared by many is not a lead to merge)."""
     names = pl.concat([rows.get_column("first_name"), existing.get_column("first_name")])
     canonical = {v: canonical_first_name(v) for v in names.drop_nulls().unique().to_list()}
     lasts = pl.concat([rows.get_column("last_name"), existing.get_column("last_name")])
@@ -137,7 +147,7 @@ def _shared_values(
     clusters = _people(candidates)
     if clusters.is_empty():
         empty = pl.DataFrame(schema={ROW: pl.UInt32, "shared_flag": pl.Utf8})
-        return keys, existing_contacts, empty
+        return keys, existing_contacts, empty, pl.DataFrame(schema=PAIR_SCHEMA)
     people = clusters.group_by("key").agg(pl.col("person").n_unique().alias("people"))
     mine = mine.join(clusters, on=["key", "who"], how="left")
     theirs = theirs.join(clusters, on=["key", "who"], how="left")
@@ -171,7 +181,37 @@ def _shared_values(
         .group_by(ROW)
         .agg(pl.col("shared_flag").sort().str.join("; "))
     )
-    return qualified(mine, ROW), qualified(theirs, "lead_id"), flags
+    return (
+        qualified(mine, ROW),
+        qualified(theirs, "lead_id"),
+        flags,
+        _household_pairs(mine, theirs, people),
+    )
+
+
+def _household_pairs(mine: pl.DataFrame, theirs: pl.DataFrame, people: pl.DataFrame):
+    """Each row against every other person on a value two people share (not a placeholder)."""
+    household = people.filter(pl.col("people") < JUNK_PEOPLE).select("key")
+    rows = mine.drop_nulls("person").join(household, on="key").select(ROW, "key", "person")
+    reason = pl.col("key").str.replace(":", " ") + pl.lit(" is shared: a household, or one person?")
+    with_rows = (
+        rows.join(rows.rename({ROW: "other_row", "person": "other_person"}), on="key")
+        .filter((pl.col("person") != pl.col("other_person")) & (pl.col(ROW) < pl.col("other_row")))
+        .select(
+            ROW, "other_row", pl.lit(None, pl.Int64).alias("other_lead"), reason.alias("reason")
+        )
+    )
+    with_leads = (
+        rows.join(theirs.drop_nulls("person").rename({"person": "other_person"}), on="key")
+        .filter(pl.col("person") != pl.col("other_person"))
+        .select(
+            ROW,
+            pl.lit(None, pl.UInt32).alias("other_row"),
+            pl.col("lead_id").cast(pl.Int64).alias("other_lead"),
+            reason.alias("reason"),
+        )
+    )
+    return pl.concat([with_rows.cast(PAIR_SCHEMA), with_leads.cast(PAIR_SCHEMA)])
 
 
 def _people(candidates: pl.DataFrame) -> pl.DataFrame:
@@ -250,7 +290,9 @@ def _similar_names(
         pl.col("first_name").is_not_null() & pl.col("last_name").is_not_null()
     )
     if everyone.height < 2:
-        return pl.DataFrame(schema={ROW: pl.UInt32, "name_flag": pl.Utf8})
+        return pl.DataFrame(schema={ROW: pl.UInt32, "name_flag": pl.Utf8}), pl.DataFrame(
+            schema=PAIR_SCHEMA
+        )
     canonical = {
         v: canonical_first_name(v) for v in everyone.get_column("first_name").unique().to_list()
     }
@@ -273,6 +315,7 @@ def _similar_names(
         sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= MAX_BLOCK)), on="block"
     ).filter(pl.col("block").str.len_chars() > 2)
     flags: dict[int, str] = {}
+    pairs: list[tuple] = []
     for _, group in blocks.group_by("block"):
         members = group.sort(pl.col("row").fill_null(0)).to_dicts()
         names = [m["name"] for m in members]
@@ -291,7 +334,18 @@ def _similar_names(
                 who = f"lead {other['lead_id']}" if other["row"] is None else f"row {other['row']}"
                 shown = f"{other['first_name']} {other['last_name']}"
                 flags[member["row"]] = f"possible duplicate of {who} ({shown}): similar name"
-    return pl.DataFrame(
+                pairs.append(
+                    (
+                        member["row"],
+                        other["row"],
+                        other["lead_id"] if other["row"] is None else None,
+                    )
+                )
+    flagged = pl.DataFrame(
         {ROW: list(flags), "name_flag": list(flags.values())},
         schema={ROW: pl.UInt32, "name_flag": pl.Utf8},
     )
+    named = pl.DataFrame(
+        pairs, schema={ROW: pl.UInt32, "other_row": pl.UInt32, "other_lead": pl.Int64}, orient="row"
+    ).with_columns(pl.lit("similar names").alias("reason"))
+    return flagged, named

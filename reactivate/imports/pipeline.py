@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
 from django.utils import timezone
 
-from reactivate.imports import points, writer
+from reactivate.imports import merges, points, writer
 from reactivate.imports.cleaning import Cleaned, clean
 from reactivate.imports.dedupe import assign
 from reactivate.imports.mapping import AUTO, Mapping, detect_mapping, mapping_from_json
@@ -86,7 +87,7 @@ def run_import(
     step("matching", 50)
     existing = writer.known_leads(practice)
     known_points = points.existing_points(practice)
-    assignment = assign(
+    assignment, pairs = assign(
         accepted.select(ROW, "external_id", "first_name", "last_name"),
         cleaned.contacts,
         existing.drop("stored_fingerprint"),
@@ -117,6 +118,7 @@ def run_import(
             known_points,
             filename,
             batch_id,
+            pairs,
         )
     step("reporting", 95)
     step("done", 100)
@@ -132,6 +134,7 @@ def _write(
     known_points: pl.DataFrame,
     filename: str,
     batch_id: int | None,
+    pairs: pl.DataFrame,
 ) -> pl.DataFrame:
     """Store the import in one transaction; return its report.
 
@@ -165,19 +168,27 @@ def _write(
         all_points = pl.concat([contacts, points.addresses(accepted)])
         prepared = helper.submit(points.new_points, all_points, row_leads, known_points)
         report = helper.submit(_report, cleaned.leads, assignment, lead_ids)
-        created = writer.create_leads(practice, new, now, batch_id)
+        writer.create_leads(practice, new, now, batch_id)
         writer.update_leads(practice, people, existing.select("lead_id", "stored_fingerprint"), now)
         points.create_points(practice, prepared.result(), now)
         points.apply_opt_outs(practice, accepted, row_leads, filename)
-        merged_into_new = (
-            accepted.filter((pl.col("outcome") == "merged") & pl.col("lead_id").is_null())
-            .select(ROW, "component")
-            .join(created, on="component")
+        merged = (
+            accepted.filter(pl.col("outcome") == "merged").drop("lead_id").join(row_leads, on=ROW)
         )
-        points.record_merges(
-            practice,
-            merged_into_new.with_columns(pl.lit("email, phone or CRM id").alias("why")),
-            filename,
+        points.record_merges(practice, merged.select(ROW, "lead_id"), filename)
+        aware = now.replace(tzinfo=UTC)
+        merges.record_merged_rows(
+            practice=practice,
+            merged=merged,
+            all_points=all_points.select(ROW, "kind", "value"),
+            row_leads=row_leads,
+            known_points=known_points,
+            filename=filename,
+            batch_id=batch_id,
+            now=aware,
+        )
+        merges.record_reviews(
+            practice=practice, pairs=pairs, row_leads=row_leads, batch_id=batch_id, now=aware
         )
     return report.result()
 
