@@ -10,6 +10,7 @@ from reactivate.imports.forms import MappingForm, UploadForm
 from reactivate.imports.models import ImportBatch, ImportStatus
 from reactivate.imports.preview import import_preview
 from reactivate.imports.reading import UnreadableFile
+from reactivate.imports.selectors import open_reviews
 from reactivate.imports.services import import_upload
 from reactivate.imports.tasks import import_batch_queue, import_batch_queue_confirmed
 from reactivate.tenancy.access import practice_view
@@ -35,7 +36,12 @@ def import_index(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("import_detail", slug=request.practice.slug, batch_id=batch.pk)
     batches = ImportBatch.objects.filter(practice=request.practice).select_related("created_by")
-    return render(request, "imports/index.html", {"form": form, "batches": batches[:50]})
+    to_review = open_reviews(practice=request.practice).count()
+    return render(
+        request,
+        "imports/index.html",
+        {"form": form, "batches": batches[:50], "to_review": to_review},
+    )
 
 
 @practice_view(edit=True)

@@ -142,6 +142,8 @@ class ReviewScreenTests(BaseTestCase):
         self.assertEqual(set(pairs), {("Rosa", "Luis"), ("Katherine", "Katharine")})
         self.assertIn("phone +13124567120 is shared", pairs[("Rosa", "Luis")])
         self.assertEqual(pairs[("Katherine", "Katharine")], "similar names")
+        imports = self.client.get(reverse("import_index", args=["north"]))
+        self.assertContains(imports, "2 possible duplicates to review")
         page = self.client.get(self.url)
         self.assertContains(page, 'data-testid="pair"', count=2)
         self.assertContains(page, "Same person: merge")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from reactivate.imports.models import ImportBatch
+from reactivate.imports.services import import_run
 from reactivate.leads.demo import demo_prepare
 from reactivate.segments.scoring import score_practice
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "web-form-export.csv"
 
 
 class Command(BaseCommand):
@@ -25,6 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve: bool, port: int, leads: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_prepare(leads=leads)
+        imported = self._import_sample(result.practice)
         # Scores, reach and eligibility for the lists and the assessment: a second or two.
         score_practice(result.practice)
         made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
@@ -35,6 +41,7 @@ class Command(BaseCommand):
             os.environ["SITE_URL"] = settings.SITE_URL = url.rstrip("/")
         self.stdout.write(
             f"Demo practice '{result.practice.name}' ({result.practice.slug}) ready: {made}.\n"
+            f"{imported}\n"
             f"Database: {settings.DATABASES['default']['NAME']}\n"
             f"Log in at {url} as\n"
             f"  username: {result.username}\n"
@@ -54,3 +61,15 @@ class Command(BaseCommand):
         finally:
             worker.terminate()
             worker.wait(timeout=30)
+
+    def _import_sample(self, practice) -> str:
+        """A small web-form export through the real import, once: its duplicates show a
+        merge to undo on the lead page and pairs on the review screen."""
+        if ImportBatch.objects.filter(practice=practice, filename=SAMPLE.name).exists():
+            return f"Sample export {SAMPLE.name} already imported."
+        counts = import_run(practice=practice, path=SAMPLE).counts
+        return (
+            f"Imported {SAMPLE.name}: {counts['created']} created, {counts['merged']} merged "
+            f"(undo from the lead page), {counts['flagged']} flagged (Imports → Review "
+            "possible duplicates)."
+        )
