@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from reactivate.imports.models import MergedRow, MergeReview
 from reactivate.leads.models import ContactPoint, Lead
 from reactivate.tenancy.models import Practice
 
@@ -23,11 +24,19 @@ def printed_password(output: str) -> str:
 class DemoTests(TestCase):
     def test_running_it_twice_leaves_one_demo_practice_and_the_same_leads(self):
         demo("--leads", "300")
-        first_ids = set(Lead.objects.values_list("external_id", flat=True))
+        first_ids = set(Lead.objects.values_list("id", flat=True))
         demo("--leads", "300")
         self.assertEqual(Practice.objects.filter(slug="demo").count(), 1)
-        self.assertEqual(set(Lead.objects.values_list("external_id", flat=True)), first_ids)
-        self.assertEqual(len(first_ids), 300)
+        self.assertEqual(set(Lead.objects.values_list("id", flat=True)), first_ids)
+        # 300 generated, 7 people from the sample export (imported once).
+        self.assertEqual(len(first_ids), 307)
+
+    def test_the_demo_shows_a_merge_to_undo_and_pairs_to_review(self):
+        output = demo("--leads", "50")
+        self.assertIn("1 merged (undo from the lead page), 3 flagged", output)
+        merged = Lead.objects.get(last_name="Alvarado")
+        self.assertEqual(MergedRow.objects.get().lead, merged)
+        self.assertEqual(MergeReview.objects.filter(status="open").count(), 2)
 
     def test_the_printed_credentials_open_the_lead_list(self):
         output = demo("--leads", "120")
@@ -39,7 +48,7 @@ class DemoTests(TestCase):
         )
         self.assertEqual(logged_in.resolver_match.url_name, "dashboard")
         leads = self.client.get(reverse("lead_index", args=["demo"]))
-        self.assertEqual(leads.context["page"].paginator.count, 120)
+        self.assertEqual(leads.context["page"].paginator.count, 127)
 
     def test_the_demo_list_is_realistic(self):
         demo("--leads", "400")
