@@ -131,7 +131,12 @@ class LintCommand(SimpleTestCase):
             "--follow-up",
             "--json",
         )
-        self.assertEqual((code, json.loads(out)["verdict"]), (2, "fail"))
+        # No permission to say no, but the text asks one low-pressure question: a warning.
+        data = json.loads(out)
+        self.assertEqual((code, data["verdict"]), (1, "warn"))
+        self.assertIn(
+            ("no-permission", "warn"), [(f["rule"], f["level"]) for f in data["findings"]]
+        )
         warn = (
             "Hi {{ first_name }}, about {{ treatment }}: what would help most? Either way is fine."
         )
