@@ -18,7 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     import django
     from django.core.management import execute_from_command_line
 
-    if args and args[0] not in NO_DATABASE:
+    # `lint` needs the database only to look up the practice it is asked to lint for.
+    needs_database = args and (
+        args[0] not in NO_DATABASE
+        or (args[0] == "lint" and any(a.startswith("--practice") for a in args))
+    )
+    if needs_database:
         django.setup()
         problem = prepare_database()
         if problem:

@@ -22,6 +22,11 @@ def test_the_sqlite_first_run_order_works_in_an_empty_home(tmp_path):
     assert json.loads(imported.stdout)["created"] == 1, imported.stderr
     assessed = reactivate(tmp_path, "assess", "--practice", "lakeside", "--json")
     assert json.loads(assessed.stdout)["practice"] == "lakeside"
+    text = tmp_path / "first-text.txt"
+    text.write_text("Hi Ana, it's Sam at Lakeside. We spoke in May about a crown. Still keen? "
+                    "No pressure. Reply STOP to opt out.", encoding="utf-8")  # fmt: skip
+    linted = reactivate(tmp_path, "lint", str(text), "--practice", "lakeside", "--json")
+    assert json.loads(linted.stdout)["verdict"] == "pass", linted.stderr
     argv, env = command(tmp_path, "createsuperuser", "--noinput", "--username", "admin",
                         "--email", "admin@example.com")  # fmt: skip
     env["DJANGO_SUPERUSER_PASSWORD"] = secrets.token_urlsafe(16)
@@ -34,6 +39,7 @@ def test_every_product_command_on_an_empty_home_answers_without_a_traceback(tmp_
         ["practice", "list"],
         ["assess", "--practice", "none"],
         ["score", "--practice", "none"],
+        ["lint", "--channel", "sms", "--practice", "none", __file__],
     ):
         home = tmp_path / args[0]
         result = reactivate(home, *args)

@@ -107,10 +107,16 @@ def has(text: str, phrases: list[str]) -> str | None:
     return None
 
 
+# A full stop after a title ("Dr. Moss") does not end the sentence.
+TITLES_KEPT = re.compile(
+    r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bSt\.)\s+|\n{2,}"
+)
+
+
 def sentences(text: str) -> list[str]:
     # Merge fields are single words for counting; URLs do not end sentences.
     flat = MERGE_FIELD.sub("X", LINK.sub("link", text))
-    parts = re.split(r"(?<=[.!?])\s+|\n{2,}", flat)
+    parts = TITLES_KEPT.split(flat)
     return [p.strip() for p in parts if re.search(r"\w", p)]
 
 

@@ -24,7 +24,9 @@ SHORTENERS = re.compile(
     re.IGNORECASE,
 )
 ADDRESS = re.compile(r"\d+\s+\w+.*\b\d{5}(-\d{4})?\b")
-CAP = r"(?:[A-ZÁÉÍÓÚÑ][\w'\u2019&.-]*|&)"
+# A capitalised word; a full stop ends the name (so "at Lumière. You asked…" is one word)
+# except in a title ("Dr. Patel's office").
+CAP = r"(?:Dr\.|St\.|Mt\.|[A-ZÁÉÍÓÚÑ][\w'\u2019&-]*|&)"
 JOIN = r"(?:and|of|the|de|del|la|y|at)"
 # A business name: capitalised words (with "of", "&"…), perhaps ending in a lowercase
 # business word ("Dr. Patel's office"); a business word or two capitalised words make it one.

@@ -22,7 +22,10 @@ SUBJECT = {"en": r"\b(?:we|you|i|you and i|we've|you've|i've|we'd|you'd)\b", "es
 EARLIER = {
     "en": re.compile(
         r"\byour (?:consultation|visit|appointment|exam|inquiry|enquiry|quote|estimate|"
-        r"treatment plan|smile assessment|x-rays|scan|request|form)\b",
+        r"treatment plan|smile assessment|x-rays|scan|request|form)\b"
+        # "the skin consult you had with us in the fall"
+        r"|\b(?:the|your)\s+(?:\w+\s+)?(?:consult|consultation|visit|appointment|call)\s+"
+        r"(?:you|we)\s+had\b",
         re.I,
     ),
     "es": re.compile(

@@ -1,11 +1,13 @@
 import json
+import tempfile
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, TestCase
 
-from reactivate.messaging.lint import EMAIL_FOOTER, Message, lint
+from reactivate.messaging.lint import EMAIL_FOOTER, Message, compliance, lint
+from reactivate.testing import make_practice
 
 LABELLED = Path(__file__).parent / "fixtures" / "labelled_messages.jsonl"
 SEED_EXAMPLE = (
@@ -19,7 +21,7 @@ def labelled() -> list[dict]:
     return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
 
 
-def verdict(item: dict) -> str:
+def result(item: dict):
     footer = EMAIL_FOOTER[item["language"]] if item.get("footer") else ""
     return lint(
         Message(
@@ -31,22 +33,51 @@ def verdict(item: dict) -> str:
             phi_safe=item["phi_safe"],
             practice_name=item.get("practice_name", ""),
         )
-    ).verdict
+    )
+
+
+def verdict(item: dict) -> str:
+    return result(item).verdict
+
+
+def agrees(item: dict) -> bool:
+    """A good message must not fail (a warning is advice); a bad one must fail."""
+    failed = verdict(item) == "fail"
+    return failed if item["label"] == "bad" else not failed
 
 
 class LabelledSet(SimpleTestCase):
+    """Messages written for this product in varied voices, each labelled by a person."""
+
     def test_the_set_is_large_and_balanced(self):
         items = labelled()
-        self.assertGreaterEqual(len(items), 60)
+        self.assertGreaterEqual(len(items), 150)
         labels = [i["label"] for i in items]
-        self.assertGreaterEqual(labels.count("good"), 25)
-        self.assertGreaterEqual(labels.count("bad"), 25)
+        self.assertGreaterEqual(labels.count("good"), 60)
+        self.assertGreaterEqual(labels.count("bad"), 60)
         self.assertEqual({i["language"] for i in items}, {"en", "es"})
+        self.assertEqual({i["channel"] for i in items}, {"email", "sms", "letter", "call"})
+        self.assertEqual(len({i["id"] for i in items}), len(items))
 
-    def test_the_linter_agrees_with_every_label(self):
+    def test_the_linter_agrees_with_at_least_95_percent_of_the_labels(self):
+        items = labelled()
+        misses = [f"{i['id']} ({i['label']}: {i['why']})" for i in items if not agrees(i)]
+        agreement = 1 - len(misses) / len(items)
+        self.assertGreaterEqual(agreement, 0.95, "disagrees on " + "; ".join(misses))
+
+    def test_every_compliance_failure_is_caught_by_its_rule(self):
+        # No tolerance here: the 95% is for judgement calls, never for the law.
         for item in labelled():
-            with self.subTest(id=item["id"], why=item["why"]):
-                self.assertEqual(verdict(item), "pass" if item["label"] == "good" else "fail")
+            if item.get("rule") in compliance.RULES:
+                with self.subTest(id=item["id"], why=item["why"]):
+                    failed = {f.rule for f in result(item).findings if f.level == "fail"}
+                    self.assertIn(item["rule"], failed)
+
+    def test_each_bad_message_fails_for_the_reason_it_was_labelled(self):
+        named = [i for i in labelled() if i.get("rule")]
+        self.assertGreaterEqual(len(named), 60)
+        caught = [i for i in named if i["rule"] in {f.rule for f in result(i).findings}]
+        self.assertGreaterEqual(len(caught) / len(named), 0.95)
 
 
 class Rules(SimpleTestCase):
@@ -159,3 +190,45 @@ class LintCommand(SimpleTestCase):
         with self.assertRaises(CommandError) as caught:
             call_command("lint", "/nonexistent/file.txt")
         self.assertEqual(caught.exception.returncode, 2)
+
+
+class LintForAPractice(TestCase):
+    TEXT = (
+        "Hi Claire, it's Noor at Lumière. You asked about a peel last month. Still interested? "
+        "No pressure. Reply STOP to opt out."
+    )
+
+    def run_lint(self, *args: str) -> tuple[int, dict]:
+        path = Path(tempfile.mkdtemp()) / "first-text.txt"
+        path.write_text(self.TEXT, encoding="utf-8")
+        out = StringIO()
+        try:
+            call_command("lint", str(path), "--channel", "sms", "--json", *args, stdout=out)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        return code, json.loads(out.getvalue())
+
+    def test_the_practice_name_identifies_a_first_text(self):
+        code, data = self.run_lint()
+        self.assertEqual(code, 2)
+        self.assertIn("sms-identify", [f["rule"] for f in data["findings"]])
+        make_practice("lumiere", name="Lumière")
+        code, data = self.run_lint("--practice", "lumiere")
+        self.assertEqual((code, data["verdict"]), (0, "pass"))
+
+    def test_a_phi_safe_practice_lints_in_phi_safe_mode(self):
+        make_practice("careful", name="Lumière", phi_safe=True)
+        self.TEXT = self.TEXT.replace("a peel", "Botox")
+        code, data = self.run_lint("--practice", "careful")
+        self.assertEqual(code, 2)
+        self.assertIn("phi", [f["rule"] for f in data["findings"]])
+
+    def test_an_unknown_practice_is_a_clear_error(self):
+        from django.core.management import CommandError
+
+        make_practice("lumiere", name="Lumière")
+        with self.assertRaises(CommandError) as caught:
+            self.run_lint("--practice", "nowhere")
+        self.assertEqual(caught.exception.returncode, 2)
+        self.assertIn("No practice 'nowhere'. Practices: lumiere.", str(caught.exception))

@@ -1,4 +1,6 @@
-"""`reactivate lint FILE [--channel email|sms] [--json]`: the message linter on a template file.
+"""`reactivate lint FILE [--channel email|sms] [--practice SLUG] [--json]`: the message linter
+on a template file. With ``--practice`` the linter knows the practice's name (a first text
+that names it identifies its sender) and lints in its PHI-safe mode when the practice uses it.
 
 Exit status: 0 when every rule passes, 1 with warnings, 2 with failures (or when the file
 cannot be read).
@@ -13,6 +15,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reactivate.messaging.lint import QUALITIES, Message, guess_language, lint, parse_file
+from reactivate.tenancy.models import Practice
 
 
 class Command(BaseCommand):
@@ -36,6 +39,11 @@ class Command(BaseCommand):
             help="Not the first touch (a text need not introduce the practice again)",
         )
         parser.add_argument("--phi-safe", action="store_true", help="Flag treatment names")
+        parser.add_argument(
+            "--practice",
+            metavar="SLUG",
+            help="Lint as this practice's message: its name, and its PHI-safe setting",
+        )
         parser.add_argument("--json", action="store_true", help="Print one JSON object")
 
     def handle(self, *args, file: Path, **options) -> None:
@@ -47,6 +55,7 @@ class Command(BaseCommand):
             "email" if text.lstrip("\ufeff").lower().startswith(("subject:", "asunto:")) else "sms"
         )
         subject, body = parse_file(text, channel)
+        practice = _practice(options["practice"]) if options["practice"] else None
         language = options["language"] or guess_language(subject + "\n" + body)
         result = lint(
             Message(
@@ -55,7 +64,8 @@ class Command(BaseCommand):
                 body=body,
                 language=language,
                 first_touch=not options["follow_up"],
-                phi_safe=options["phi_safe"],
+                phi_safe=options["phi_safe"] or bool(practice and practice.phi_safe),
+                practice_name=practice.name if practice else "",
             )
         )
         if options["json"]:
@@ -83,3 +93,17 @@ class Command(BaseCommand):
         self.stdout.flush()
         if result.exit_code:
             sys.exit(result.exit_code)
+
+
+def _practice(slug: str) -> Practice:
+    practice = Practice.objects.filter(slug=slug).first()
+    if practice is None:
+        known = ", ".join(Practice.objects.order_by("slug").values_list("slug", flat=True)[:10])
+        raise CommandError(
+            f"No practice {slug!r}. "
+            + (
+                f"Practices: {known}." if known else "Create one with `reactivate practice create`."
+            ),
+            returncode=2,
+        )
+    return practice
