@@ -121,7 +121,7 @@ def review_merge(*, review: MergeReview, actor, now: datetime | None = None) -> 
 
 def _open_review(review: MergeReview) -> MergeReview:
     locked = (
-        MergeReview.objects.select_for_update()
+        MergeReview.objects.select_for_update(of=("self",))
         .select_related("lead__practice", "other")
         .filter(pk=review.pk)
         .first()
