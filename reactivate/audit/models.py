@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_SCALED = "campaign.scaled", "Scaled a pilot to the whole segment"
     REPLY_RECORDED = "reply.recorded", "Recorded a reply by hand"
     IMPORT_STARTED = "import.started", "Started an import"
+    SEQUENCE_CHANGED = "sequence.changed", "Changed a sequence"
     LEADS_MERGED = "leads.merged", "Merged two leads"
     LEADS_KEPT_APART = "leads.kept_apart", "Kept two leads apart"
     MERGE_UNDONE = "merge.undone", "Undid a merge"

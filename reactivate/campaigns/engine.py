@@ -37,7 +37,7 @@ from reactivate.leads.models import Interaction, Lead
 from reactivate.messaging.fields import lead_context
 from reactivate.messaging.models import MessageTemplate
 from reactivate.messaging.render import fields_used, render
-from reactivate.messaging.services import pick_template
+from reactivate.messaging.services import family_key, pick_template, template_family
 from reactivate.messaging.unsubscribe import unsubscribe_url
 from reactivate.segments.cadence import return_to_pool
 from reactivate.tenancy.models import Practice
@@ -314,12 +314,13 @@ class Due:
     started_at: datetime | None
     stop_reason: str
     next_action_at: datetime | None
+    variants: dict
     last_decision: str = ""
 
 
 DUE_FIELDS = (
     "id", "lead_id", "campaign_id", "status", "position", "enrolled_at", "started_at",
-    "stop_reason", "next_action_at",
+    "stop_reason", "next_action_at", "variants",
 )  # fmt: skip
 
 
@@ -391,7 +392,7 @@ class Batch:
         sequences = {c.sequence_id for c in self.campaigns.values()}
         for step in (
             Step.objects.filter(sequence_id__in=sequences)
-            .select_related("template")
+            .select_related("template", "variant")
             .order_by("sequence_id", "position")
         ):
             self.steps[step.sequence_id].append(step)
@@ -572,7 +573,8 @@ class Batch:
     def compose(self, enrollment: Due) -> OutboundMessage:
         """The step's message for this lead, ready to go (already marked sending)."""
         plan = self.plans[enrollment.pk]
-        version, with_link = self.version_for(plan.step, plan.lead)
+        variant = enrollment.variants.get(str(plan.step.position), "a")
+        version, with_link = self.version_for(plan.step, plan.lead, variant)
         link = unsubscribe_url(plan.lead) if with_link else ""
         context = lead_context(
             plan.lead, coordinator=plan.campaign.sender_name, unsubscribe_link=link, now=self.now
@@ -593,20 +595,18 @@ class Batch:
             created_at=self.now,
         )
 
-    def version_for(self, step: Step, lead: LeadView) -> tuple:
-        """The step's message in the lead's language and for its reason, where one exists,
-        and whether it carries the unsubscribe link; the same for every lead alike."""
-        key = (step.pk, lead.preferred_language, lead.dormancy_reason)
+    def version_for(self, step: Step, lead: LeadView, variant: str = "a") -> tuple:
+        """The step's message (the wording drawn for the lead where the step has two) in the
+        lead's language and for its reason, where one exists, and whether it carries the
+        unsubscribe link; the same for every lead alike."""
+        key = (step.pk, variant, lead.preferred_language, lead.dormancy_reason)
         if key in self.versions:
             return self.versions[key]
-        template = step.template
-        if template.step:
-            family = (template.practice_id, template.step)
-            if family not in self.templates:
-                self.templates[family] = list(
-                    MessageTemplate.objects.filter(practice_id=family[0], step=family[1])
-                )
-            template = pick_template(self.templates[family], lead) or template
+        template = step.variant if variant == "b" and step.variant_id else step.template
+        family = family_key(template)
+        if family not in self.templates:
+            self.templates[family] = template_family(template)
+        template = pick_template(self.templates[family], lead) or template
         version = template.current
         with_link = "unsubscribe_link" in fields_used(version.subject + version.body)
         self.versions[key] = (version, with_link)

@@ -11,19 +11,40 @@ from reactivate.tenancy.models import Practice
 
 
 class Sequence(models.Model):
-    """The touches of a reactivation programme, in order."""
+    """The touches of a reactivation programme, in order.
+
+    The practice edits its sequences; a campaign runs a frozen copy taken at launch (a
+    *version*, with ``parent`` set), so a sequence in use is never changed under it.
+    """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="sequences")
     name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveSmallIntegerField(default=0, help_text="1, 2… for frozen copies.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["practice", "name"], name="sequence_name_per_practice")
+            models.UniqueConstraint(
+                fields=["practice", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="sequence_name_per_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "version"],
+                condition=models.Q(parent__isnull=False),
+                name="sequence_version_once",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} (version {self.version})" if self.parent_id else self.name
+
+    @property
+    def frozen(self) -> bool:
+        return self.parent_id is not None
 
 
 class WaitUnit(models.TextChoices):
@@ -37,6 +58,14 @@ class Step(models.Model):
     position = models.PositiveSmallIntegerField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     template = models.ForeignKey(MessageTemplate, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey(
+        MessageTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A second wording: each lead gets one of the two at random (A/B).",
+    )
     wait = models.PositiveSmallIntegerField(
         default=0, help_text="How long after the previous step (the first: after enrolment)."
     )
@@ -139,6 +168,9 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField()
     started_at = models.DateTimeField(
         null=True, blank=True, help_text="When the lead's first message of this campaign went."
+    )
+    variants = models.JSONField(
+        default=dict, blank=True, help_text='The wording drawn per step with two: {"2": "b"}.'
     )
     updated_at = models.DateTimeField(auto_now=True)
 

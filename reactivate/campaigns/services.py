@@ -23,6 +23,7 @@ from reactivate.campaigns.models import (
     Sequence,
     Step,
 )
+from reactivate.campaigns.sequences import sequence_freeze, step_problems
 from reactivate.campaigns.stops import stop_for_lead
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.leads.choices import InteractionKind, LeadStatus
@@ -133,6 +134,14 @@ def stratified_holdout(ranked: list[int], share: float, seed: int) -> list[int]:
     return holdout
 
 
+def draw_variants(seed: int, lead_id: int, positions: list[int]) -> dict[str, str]:
+    """Which wording each step with two gets for this lead: an even, repeatable coin."""
+    return {
+        str(p): "ab"[int(hashlib.sha256(f"{seed}:{lead_id}:{p}".encode()).hexdigest(), 16) % 2]
+        for p in positions
+    }
+
+
 def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int, int]:
     """Enrol the segment's eligible leads not yet in this or another live campaign.
 
@@ -163,6 +172,9 @@ def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int
         # A pilot: the best leads to call, and its holdout from among the same leads.
         audience = audience[: math.ceil(limit / (1 - share))]
     holdout = stratified_holdout(audience, share, campaign.seed)
+    split = list(
+        campaign.sequence.steps.filter(variant__isnull=False).values_list("position", flat=True)
+    )
     held = set(holdout)
     contacted = [i for i in audience if i not in held]
     if limit is not None:
@@ -175,6 +187,7 @@ def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int
             status=EnrollmentStatus.ACTIVE,
             next_action_at=now,
             enrolled_at=now,
+            variants=draw_variants(campaign.seed, lead_id, split),
         )
         for lead_id in contacted
     ] + [
@@ -207,11 +220,26 @@ def campaign_launch(
         if campaign.status != CampaignStatus.DRAFT:
             status = campaign.get_status_display().lower()
             raise CampaignError(f"The campaign is {status} already.")
+        steps = list(campaign.sequence.steps.select_related("template", "variant"))
+        if not steps:
+            raise CampaignError("The sequence has no steps yet.")
+        failures = [problem for step in steps for problem in step_problems(step)[0]]
+        if failures:
+            raise CampaignError("Fix the messages first: " + "; ".join(failures) + ".")
+        # The campaign runs a frozen version: later edits to the sequence never reach it.
+        campaign.sequence = sequence_freeze(campaign.sequence)
         counts = enroll(campaign, limit=campaign.pilot_size, now=now)
         campaign.status = CampaignStatus.PILOT if campaign.pilot_size else CampaignStatus.RUNNING
         campaign.launched_at = now
-        campaign.save(update_fields=["status", "launched_at"])
-        _audit(campaign, actor, AuditAction.CAMPAIGN_LAUNCHED, enrolled=counts[0], held=counts[1])
+        campaign.save(update_fields=["status", "launched_at", "sequence"])
+        _audit(
+            campaign,
+            actor,
+            AuditAction.CAMPAIGN_LAUNCHED,
+            enrolled=counts[0],
+            held=counts[1],
+            sequence_version=campaign.sequence.version,
+        )
     return counts
 
 

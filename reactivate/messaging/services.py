@@ -115,6 +115,24 @@ def install_starter_playbooks(*, practice: Practice, actor: AbstractBaseUser | N
     return created
 
 
+def family_key(template: MessageTemplate) -> tuple:
+    """What ties a message's versions in other languages and for other reasons together: a
+    starter playbook step, else the template's name (one name, one row per language)."""
+    owner = (
+        ("practice", template.practice_id)
+        if template.practice_id
+        else ("agency", template.agency_id)
+    )
+    return (*owner, "step", template.step) if template.step else (*owner, "name", template.name)
+
+
+def template_family(template: MessageTemplate) -> list[MessageTemplate]:
+    """The template and its siblings in other languages (and, for playbooks, reasons)."""
+    kind, owner, by, value = family_key(template)
+    found = MessageTemplate.objects.filter(**{f"{kind}_id": owner, by: value})
+    return list(found.prefetch_related("versions"))
+
+
 def pick_template(candidates: list[MessageTemplate], lead: Lead) -> MessageTemplate | None:
     """The version of a message for this lead: its language, its dormancy reason, else the
     general one in English."""
