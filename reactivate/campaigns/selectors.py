@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
-from reactivate.campaigns.models import Campaign, Enrollment
+from reactivate.campaigns.audience import audience_split
+from reactivate.campaigns.models import Campaign, Enrollment, Step
+from reactivate.campaigns.sequences import step_problems
 from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.leads.models import Lead
 
 
 def campaign_source(campaign_id: int) -> str:
@@ -56,3 +62,36 @@ def campaign_reports(campaigns: list[Campaign]) -> dict[int, dict]:
 
 def campaign_report(campaign: Campaign) -> dict:
     return campaign_reports([campaign])[campaign.pk]
+
+
+@dataclass
+class LaunchPreview:
+    """What launching a draft would do, for the confirmation a person reads before it."""
+
+    contacted: int
+    held: int
+    value: Decimal
+    steps: list[tuple[Step, list[str], list[str]]]  # step, failures, warnings
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def audience(self) -> int:
+        return self.contacted + self.held
+
+
+def launch_preview(campaign: Campaign, now: datetime) -> LaunchPreview:
+    contacted, held = audience_split(campaign, limit=campaign.pilot_size, now=now)
+    value = Lead.objects.filter(pk__in=contacted).aggregate(v=Sum("estimated_value"))["v"]
+    steps = []
+    for step in campaign.sequence.steps.select_related("template", "variant").order_by("position"):
+        failures, warnings = step_problems(step)
+        steps.append((step, failures, warnings))
+    return LaunchPreview(
+        contacted=len(contacted),
+        held=len(held),
+        value=value or Decimal(0),
+        steps=steps,
+        failures=[f for _, fs, _ in steps for f in fs],
+        warnings=[w for _, _, ws in steps for w in ws],
+    )

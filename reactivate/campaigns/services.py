@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
+from reactivate.campaigns.audience import audience_split
 from reactivate.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -31,8 +31,6 @@ from reactivate.leads.models import Interaction, Lead
 from reactivate.messaging.models import MessageTemplate
 from reactivate.messaging.playbooks import STEPS
 from reactivate.messaging.services import install_starter_playbooks
-from reactivate.segments.cadence import eligible_q
-from reactivate.segments.definitions import segment_leads
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Practice
 
@@ -110,30 +108,6 @@ def _audit(campaign: Campaign, actor: AbstractBaseUser | None, action: AuditActi
     )
 
 
-def _draw(seed: int, lead_id: int) -> str:
-    return hashlib.sha256(f"{seed}:{lead_id}".encode()).hexdigest()
-
-
-# Leads ranked this close together count as alike when the holdout is drawn.
-STRATUM = 20
-
-
-def stratified_holdout(ranked: list[int], share: float, seed: int) -> list[int]:
-    """The holdout: in each run of STRATUM leads of the best-to-call order, the share of them
-    (carried over so the total is exact) picked in the seed's repeatable order.
-
-    Drawing within ranks keeps the holdout like the leads that are contacted, so that the
-    difference between the two groups measures the campaign and not who was picked: a pilot
-    of the best leads is compared with a holdout of equally good ones.
-    """
-    holdout: list[int] = []
-    for start in range(0, len(ranked), STRATUM):
-        stratum = ranked[start : start + STRATUM]
-        due = round(share * (start + len(stratum))) - len(holdout)
-        holdout += sorted(stratum, key=lambda i: _draw(seed, i))[:due]
-    return holdout
-
-
 def draw_variants(seed: int, lead_id: int, positions: list[int]) -> dict[str, str]:
     """Which wording each step with two gets for this lead: an even, repeatable coin."""
     return {
@@ -143,42 +117,12 @@ def draw_variants(seed: int, lead_id: int, positions: list[int]) -> dict[str, st
 
 
 def enroll(campaign: Campaign, *, limit: int | None, now: datetime) -> tuple[int, int]:
-    """Enrol the segment's eligible leads not yet in this or another live campaign.
-
-    The holdout is drawn from the same audience, stratified by rank and in a repeatable order
-    from the campaign's seed, and recorded per lead; holdout leads are never contacted.
-    Returns (enrolled, held out).
-    """
+    """Enrol the audience (``audience_split``), recording each lead's holdout and wordings;
+    holdout leads are never contacted. Returns (enrolled, held out)."""
     practice = campaign.practice
-    taken = set(
-        Enrollment.objects.filter(
-            practice=practice,
-            status__in=[
-                EnrollmentStatus.ACTIVE,
-                EnrollmentStatus.WAITING,
-                EnrollmentStatus.HOLDOUT,
-            ],
-        ).values_list("lead_id", flat=True)
-    ) | set(Enrollment.objects.filter(campaign=campaign).values_list("lead_id", flat=True))
-    audience = [
-        lead_id
-        for lead_id in segment_leads(practice, campaign.segment.definition, now)
-        .filter(eligible_q(practice, now))
-        .values_list("pk", flat=True)
-        if lead_id not in taken
-    ]
-    share = campaign.holdout_percent / 100
-    if limit is not None:
-        # A pilot: the best leads to call, and its holdout from among the same leads.
-        audience = audience[: math.ceil(limit / (1 - share))]
-    holdout = stratified_holdout(audience, share, campaign.seed)
-    split = list(
-        campaign.sequence.steps.filter(variant__isnull=False).values_list("position", flat=True)
-    )
-    held = set(holdout)
-    contacted = [i for i in audience if i not in held]
-    if limit is not None:
-        contacted = contacted[:limit]
+    contacted, holdout = audience_split(campaign, limit=limit, now=now)
+    with_two = campaign.sequence.steps.filter(variant__isnull=False)
+    split = list(with_two.values_list("position", flat=True))
     rows = [
         Enrollment(
             practice=practice,

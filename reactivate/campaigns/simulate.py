@@ -31,6 +31,8 @@ MIN_HISTORY = 200  # messages out before the practice's own reply rate is used
 MINUTES_PER_CALL = 6
 MINUTES_PER_REPLY = 10
 TODAY_SAMPLE = 50
+DAY_STYLE = "%a %d %b"  # one date style on every forecast: "Tue 02 Jun"
+TIME_STYLE = DAY_STYLE + " %H:%M"
 WALK_LIMIT = 2000  # leads walked through the gate; larger audiences are sampled evenly
 
 
@@ -106,11 +108,17 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
         round((calls * MINUTES_PER_CALL + r * MINUTES_PER_REPLY) / 60, 1) for r in replies
     ]
     start = timezone.localdate(now, ZoneInfo(campaign.practice.timezone))
+    today = [_first_send(campaign, lead, send) for lead, send in first_sends]
     return {
         "campaign": campaign.name,
         "leads": n,
         "days": [
-            {"day": (start + timedelta(days=d)).isoformat(), "sends": dict(per_day[d])}
+            {
+                "day": (start + timedelta(days=d)).isoformat(),
+                "label": (start + timedelta(days=d)).strftime(DAY_STYLE),
+                "sends": dict(per_day[d]),
+                "total": sum(per_day[d].values()),
+            }
             for d in sorted(per_day)
         ],
         "sends_by_channel": dict(sum(per_day.values(), Counter())),
@@ -119,8 +127,19 @@ def simulate(campaign: Campaign, now: datetime | None = None) -> dict:
         "expected_pipeline": [round(x * average, 2) for x in reactivated],
         "staff_hours": staff_hours,
         "basis": basis,
-        "today": [_first_send(campaign, lead, send) for lead, send in first_sends],
+        "today": today,
+        "first": _grouped(today),
+        "peak": max((sum(c.values()) for c in per_day.values()), default=0),
     }
+
+
+def _grouped(today: list[dict]) -> list[dict]:
+    """What goes out first, one line per moment, channel and reason (not one per lead)."""
+    groups = Counter((t["sort"], t["local_time"], t["channel"], t["reason"]) for t in today)
+    return [
+        {"count": n, "local_time": when, "channel": channel, "reason": reason}
+        for (_, when, channel, reason), n in sorted(groups.items(), key=lambda g: g[0][0] or "~")
+    ]
 
 
 def walk(lead: Lead, steps, now: datetime, known) -> list[tuple[datetime, str, str, str]]:
@@ -154,6 +173,7 @@ def _first_send(campaign: Campaign, lead: Lead, send) -> dict:
     return {
         "lead": lead.full_name or f"Lead {lead.pk}",
         "channel": channel,
-        "local_time": when.astimezone(zone).strftime("%a %d %b %H:%M") if when else None,
+        "local_time": when.astimezone(zone).strftime(TIME_STYLE) if when else None,
+        "sort": when.isoformat() if when else None,
         "reason": reason,
     }

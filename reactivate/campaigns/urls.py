@@ -1,12 +1,15 @@
 from django.urls import path
 
+from reactivate.campaigns import launch_views, views
 from reactivate.campaigns import sequence_views as seq
-from reactivate.campaigns import views
 
 urlpatterns = [
     path("campaigns/", views.campaign_index, name="campaign_index"),
     path(
         "campaigns/<int:campaign_id>/forecast/", views.campaign_forecast, name="campaign_forecast"
+    ),
+    path(
+        "campaigns/<int:campaign_id>/launch/", launch_views.campaign_review, name="campaign_review"
     ),
     path("campaigns/<int:campaign_id>/<str:verb>/", views.campaign_action, name="campaign_action"),
     path("sequences/", seq.sequence_index, name="sequence_index"),

@@ -7,12 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from reactivate.campaigns.models import Campaign, Enrollment
+from reactivate.campaigns.models import Campaign, Enrollment, Sequence
 from reactivate.campaigns.selectors import campaign_reports
 from reactivate.campaigns.services import (
     CampaignError,
     campaign_create,
-    campaign_launch,
     campaign_pause,
     campaign_resume,
     campaign_scale,
@@ -31,11 +30,27 @@ OUTBOX_ROWS = 100
 
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=120)
-    segment = forms.ModelChoiceField(queryset=Segment.objects.none())
-    pilot_size = forms.IntegerField(
-        min_value=1, required=False, help_text="Blank: the whole segment."
+    segment = forms.ModelChoiceField(queryset=Segment.objects.none(), label="Audience (segment)")
+    sequence = forms.ModelChoiceField(
+        queryset=Sequence.objects.none(),
+        required=False,
+        empty_label="The starter playbook",
+        help_text="Build your own under Sequences; the campaign keeps the version it launches.",
     )
-    holdout_percent = forms.IntegerField(min_value=0, max_value=50, initial=10)
+    pilot_size = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Pilot size",
+        help_text="Contact only this many of the best leads first. Blank: the whole segment.",
+    )
+    holdout_percent = forms.IntegerField(
+        min_value=0,
+        max_value=50,
+        initial=10,
+        label="Holdout (%)",
+        help_text="Leads never contacted, to measure the lift. With a pilot they come in "
+        "addition to it: a pilot of 100 and 10% holds out 11 more, equally good leads.",
+    )
     sender_name = forms.CharField(
         max_length=100,
         required=False,
@@ -58,6 +73,9 @@ class CampaignForm(forms.Form):
     def __init__(self, *args, practice, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.filter(practice=practice)
+        self.fields["sequence"].queryset = Sequence.objects.filter(
+            practice=practice, parent__isnull=True
+        )
 
 
 @practice_view(edit=True)
@@ -67,11 +85,11 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign_create(
+            campaign = campaign_create(
                 practice=practice,
                 name=data["name"],
                 segment=data["segment"],
-                sequence=starter_sequence(practice, request.user),
+                sequence=data["sequence"] or starter_sequence(practice, request.user),
                 pilot_size=data["pilot_size"],
                 holdout_percent=data["holdout_percent"],
                 sender_name=data["sender_name"],
@@ -83,7 +101,7 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
         except CampaignError as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("campaign_index", slug=practice.slug)
+            return redirect("campaign_review", slug=practice.slug, campaign_id=campaign.pk)
     listed = list(
         Campaign.objects.filter(practice=practice).select_related("segment").order_by("-created_at")
     )
@@ -92,8 +110,8 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/index.html", {"form": form, "campaigns": campaigns})
 
 
+# Launching goes through the confirmation page (launch_views.campaign_review).
 ACTIONS = {
-    "launch": campaign_launch,
     "pause": campaign_pause,
     "resume": campaign_resume,
     "scale": campaign_scale,

@@ -64,7 +64,7 @@ class CampaignReports(BaseTestCase):
         url = reverse("campaign_index", args=["north"])
         self.campaign("One")
         self.client.get(url)  # warm the session and the content types
-        with self.assertNumQueries(9) as one:
+        with self.assertNumQueries(10) as one:
             self.client.get(url)
         for name in ("Two", "Three", "Four"):
             self.campaign(name)
@@ -91,7 +91,9 @@ class CampaignActionsAreRecorded(BaseTestCase):
         )  # fmt: skip
         campaign = Campaign.objects.get(name="Spring")
         self.assertEqual(campaign.sender_name, "Cole at North")
-        for verb in ("launch", "pause", "resume", "pause", "scale"):
+        review = reverse("campaign_review", args=["north", campaign.pk])
+        self.client.post(review, {"confirm": "yes", "warnings": "accepted"})
+        for verb in ("pause", "resume", "pause", "scale"):
             self.post(campaign, verb)
         events = list(
             AuditEvent.objects.filter(object_type="campaign", object_id=str(campaign.pk))

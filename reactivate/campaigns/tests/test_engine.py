@@ -78,7 +78,7 @@ class DecideNext(BaseTestCase):
 
 class StratifiedHoldout(BaseTestCase):
     def test_every_run_of_ranks_gives_its_share(self):
-        from reactivate.campaigns.services import STRATUM, stratified_holdout
+        from reactivate.campaigns.audience import STRATUM, stratified_holdout
 
         ranked = list(range(1000, 2000))
         held = stratified_holdout(ranked, 0.1, seed=7)
@@ -199,7 +199,8 @@ class CampaignRun(BaseTestCase):
         by_channel = forecast["sends_by_channel"]
         self.assertEqual((by_channel["email"], by_channel["sms"], by_channel["call"]), (24, 16, 8))
         self.assertLessEqual(by_channel["letter"], 5)  # only the $5,000+ leads
-        self.assertEqual(forecast["days"][0], {"day": "2026-06-02", "sends": {"email": 8}})
+        first_day = {"day": "2026-06-02", "label": "Tue 02 Jun", "sends": {"email": 8}, "total": 8}
+        self.assertEqual(forecast["days"][0], first_day)
         self.assertEqual(forecast["expected_replies"], [1, 2])
         self.assertIn("seed", forecast["basis"])
         self.assertEqual(len(forecast["today"]), 8)
@@ -212,9 +213,13 @@ class CampaignRun(BaseTestCase):
 
         evening = MORNING.replace(hour=3)  # 22:00 on Monday in Chicago: quiet hours
         forecast = simulate(self.campaign, evening)
-        self.assertEqual(forecast["days"][0], {"day": "2026-06-02", "sends": {"email": 8}})
+        self.assertEqual(forecast["days"][0]["sends"], {"email": 8})
         self.assertTrue(all(t["local_time"] == "Tue 02 Jun 09:00" for t in forecast["today"]))
         self.assertTrue(all("next allowed" in t["reason"] for t in forecast["today"]))
+        # One line for the eight leads that share the moment, the channel and the reason.
+        (line,) = forecast["first"]
+        self.assertEqual((line["count"], line["channel"], line["local_time"]), (8, "email",
+                         "Tue 02 Jun 09:00"))  # fmt: skip
 
     def test_a_reply_stops_every_automated_step(self):
         campaign_launch(campaign=self.campaign, actor=None, now=MORNING)

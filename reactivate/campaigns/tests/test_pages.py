@@ -38,12 +38,19 @@ class CampaignPages(BaseTestCase):
                 "sms_per_day": "50",
             },
         )
-        self.assertRedirects(response, reverse("campaign_index", args=["north"]))
         campaign = Campaign.objects.get(practice=self.north, name="Spring")
+        review = reverse("campaign_review", args=["north", campaign.pk])
+        self.assertRedirects(response, review)
         self.assertEqual(
             (campaign.sender_name, campaign.daily_budget), ("Cole at North", {"sms": 50})
         )
-        self.client.post(reverse("campaign_action", args=["north", campaign.pk, "launch"]))
+        page = self.client.get(review)
+        self.assertContains(page, "<strong>1</strong> will be contacted")
+        self.assertContains(page, "Send these messages to these 1 people.")
+        # Nothing goes until the person confirms.
+        self.assertContains(self.client.post(review, {}), "Tick the confirmation to launch.")
+        self.assertEqual(Campaign.objects.get(pk=campaign.pk).status, "draft")
+        self.client.post(review, {"confirm": "yes", "warnings": "accepted"})
         campaign.refresh_from_db()
         self.assertEqual(campaign.status, "running")
         self.assertEqual(Enrollment.objects.filter(campaign=campaign).count(), 1)
@@ -62,7 +69,9 @@ class CampaignPages(BaseTestCase):
             sequence=starter_sequence(self.south),
             actor=None,
         )
-        response = self.client.post(reverse("campaign_action", args=["north", theirs.pk, "launch"]))
+        response = self.client.post(
+            reverse("campaign_review", args=["north", theirs.pk]), {"confirm": "yes"}
+        )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(Campaign.objects.get(pk=theirs.pk).status, "draft")
 
