@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from reactivate.messaging.unsubscribe import unsubscribe
 from reactivate.tenancy import views as tenancy_views
@@ -22,4 +24,6 @@ urlpatterns = [
     path("p/<slug:slug>/", include(practice_urls)),
     path("u/<str:token>/", unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages without a <link rel=icon> (the admin, JSON).
+    path("favicon.ico", RedirectView.as_view(url=static("reactivate/favicon.svg"), permanent=True)),
 ]
