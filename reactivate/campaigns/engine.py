@@ -26,6 +26,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus, Step, WaitUnit
+from reactivate.campaigns.replan import replan_windows
 from reactivate.campaigns.selectors import campaign_source
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
@@ -192,6 +193,7 @@ def run_due(
     """One pass: claim a batch of due enrolments and act on each."""
     now = now or timezone.now()
     worker = worker or worker_name()
+    replan_windows(now)
     recover_uncertain(now)
     report = RunReport()
     claim = claim_due(now, limit=limit, worker=worker)

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
+import holidays
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from reactivate.tenancy.choices import Role
 
@@ -81,6 +85,16 @@ class Practice(models.Model):
         help_text="Days the practice is closed (YYYY-MM-DD, one a line): no sends, and they "
         "are not business days.",
     )
+    public_holidays = models.BooleanField(
+        default=True,
+        help_text="Also closed on the public holidays of the practice's country and state.",
+    )
+    window_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the sending window changes; the engine re-plans waiting sends.",
+    )
     max_touches_per_day = models.PositiveSmallIntegerField(
         default=1, help_text="Per lead, across all campaigns and channels."
     )
@@ -127,17 +141,37 @@ class Practice(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
+    @cached_property
     def holiday_dates(self) -> frozenset:
-        from datetime import date
-
+        """The practice's own closures and, unless it opted out, its public holidays."""
         days = set()
         for token in self.holidays.replace(",", "\n").split():
             try:
                 days.add(date.fromisoformat(token.strip()))
             except ValueError:
                 continue  # the settings form refuses these; old data is skipped, not fatal
+        if self.public_holidays:
+            days |= set(public_holidays(self.country, self.state))
         return frozenset(days)
+
+
+def public_holidays(country: str, state: str = "") -> dict:
+    """date → name of the public holidays of a country (and its state or province, where the
+    holidays package knows it) over last year, this year and the next two."""
+    return _public_holidays(country, state, date.today().year)
+
+
+@lru_cache(maxsize=256)
+def _public_holidays(country: str, state: str, this_year: int) -> dict:
+    # Computing a country's calendar takes milliseconds; the send-time gate asks per lead.
+    years = range(this_year - 1, this_year + 3)
+    try:
+        return dict(holidays.country_holidays(country or "US", subdiv=state or None, years=years))
+    except NotImplementedError:
+        try:
+            return dict(holidays.country_holidays(country or "US", years=years))
+        except NotImplementedError:
+            return {}
 
 
 class Membership(models.Model):

@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone as clock
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
@@ -42,15 +43,31 @@ def practice_create(
     return practice
 
 
+# Settings that move when a message may go out: changing one re-plans the waiting sends.
+WINDOW_FIELDS = frozenset(
+    {"timezone", "send_days", "send_from_hour", "send_until_hour", "holidays", "public_holidays",
+     "country", "state", "max_touches_per_day", "max_touches_per_week"}
+)  # fmt: skip
+
+
 def practice_update(*, practice: Practice, changes: dict[str, object], actor) -> Practice:
-    """Change a practice's settings, checked as a whole, and record who changed which."""
+    """Change a practice's settings, checked as a whole, and record who changed which.
+
+    A change to the sending window leaves a mark (``window_changed_at``) that the campaign
+    engine picks up on its next pass to re-plan the sends waiting for the old window.
+    """
     if not changes:
         return practice
     with transaction.atomic():
         for name, value in changes.items():
             setattr(practice, name, value)
+        practice.__dict__.pop("holiday_dates", None)  # computed from the old settings
+        fields = list(changes)
+        if WINDOW_FIELDS & set(changes):
+            practice.window_changed_at = clock.now()
+            fields.append("window_changed_at")
         practice.full_clean()
-        practice.save(update_fields=list(changes))
+        practice.save(update_fields=fields)
         audit_record(
             practice=practice,
             actor=actor,
