@@ -21,6 +21,14 @@ urlpatterns = [
     path("switch/", tenancy_views.switch, name="switch_practice"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The signed link an invited team member opens to choose a password.
+    path(
+        "welcome/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="tenancy/set_password.html", success_url="/login/"
+        ),
+        name="password_reset_confirm",
+    ),
     path("p/<slug:slug>/", include(practice_urls)),
     path("u/<str:token>/", unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),

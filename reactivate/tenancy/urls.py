@@ -4,4 +4,5 @@ from reactivate.tenancy import views
 
 urlpatterns = [
     path("settings/", views.practice_settings, name="practice_settings"),
+    path("settings/team/", views.team_settings, name="team_settings"),
 ]

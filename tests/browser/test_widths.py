@@ -16,8 +16,6 @@ WIDTH = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidt
 
 @pytest.fixture
 def world(demo_session):
-    from django.utils import timezone
-
     from reactivate.campaigns.services import campaign_create, starter_sequence
     from reactivate.imports.models import ImportBatch
     from reactivate.leads.models import Lead
@@ -33,7 +31,6 @@ def world(demo_session):
         practice=practice, name="Spring", segment=segment, sequence=sequence, actor=None,
         pilot_size=20, sender_name="Dana at Brightwater",
     )  # fmt: skip
-    del timezone
     ids = {
         "lead": Lead.objects.filter(practice=practice).order_by("id").first().pk,
         "segment": segment.pk,
@@ -67,6 +64,7 @@ def pages(ids: dict) -> dict[str, str]:
         "duplicates": p + "imports/review/",
         "settings": p + "settings/",
         "treatments": p + "settings/treatments/",
+        "team": p + "settings/team/",
     }
 
 

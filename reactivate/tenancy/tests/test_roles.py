@@ -100,7 +100,7 @@ class AgencyOperatorTests(BaseTestCase):
                 "second_attempt_months": "6",
                 "repeat_every_months": "12",
                 "max_cycles": "5",
-                "send_days": "0,1,2,3,4",
+                "send_days": ["0", "1", "2", "3", "4"],
                 "send_from_hour": "9",
                 "send_until_hour": "19",
                 "max_touches_per_day": "1",
