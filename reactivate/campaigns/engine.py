@@ -65,6 +65,7 @@ class StepSpec:
     min_value: Decimal | None
     closing: bool
     stages: tuple[str, ...] = ()
+    needs_phone: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def decide_next(
     lead_stage: str = "",
     gate: Decision | None,
     reachable: bool = True,
+    has_phone: bool = True,
 ) -> Action:
     """What to do for an enrolment now. ``gate`` is can_contact for the step's channel;
     ``reachable`` says whether any channel at all may still reach the lead."""
@@ -100,6 +102,8 @@ def decide_next(
         return Action("skip", f"step {position + 1} is for leads worth ${step.min_value:,.0f}+")
     if step.stages and lead_stage not in step.stages:
         return Action("skip", f"step {position + 1} is for leads at another stage")
+    if step.needs_phone and not has_phone:
+        return Action("skip", f"step {position + 1} is for leads with a valid phone number")
     if gate is None or gate.allowed:
         return Action("send", "allowed")
     if gate.code == "lead_status":
@@ -112,7 +116,14 @@ def decide_next(
 
 
 def specs(steps: list[Step]) -> list[StepSpec]:
-    return [StepSpec(s.channel, s.min_value, s.closing, tuple(s.stages or ())) for s in steps]
+    return [
+        StepSpec(s.channel, s.min_value, s.closing, tuple(s.stages or ()), s.needs_phone)
+        for s in steps
+    ]
+
+
+def has_valid_phone(lead, known) -> bool:
+    return any(p.kind == "phone" and p.validity == "valid" for p in known.points.get(lead.pk, []))
 
 
 def after_wait(moment: datetime, step: Step, practice) -> datetime:
@@ -505,6 +516,7 @@ class Batch:
             gate=gate,
             reachable=reachable,
             lead_stage=lead.stage,
+            has_phone=has_valid_phone(lead, self.known),
         )
         if action.kind != "send" or step is None:
             return action

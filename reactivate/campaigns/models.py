@@ -80,6 +80,9 @@ class Step(models.Model):
         blank=True,
         help_text="Only leads worth at least this much get this step (letters, for example).",
     )
+    needs_phone = models.BooleanField(
+        default=False, help_text="Only leads with a valid phone number get this step."
+    )
     closing = models.BooleanField(default=False, help_text="The 'closing your file' message.")
 
     class Meta:

@@ -52,6 +52,7 @@ class StepForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Only leads at these stages (none ticked: all)",
     )
+    needs_phone = forms.BooleanField(required=False, label="Only leads with a valid phone number")
     closing = forms.BooleanField(required=False, label="The closing message (“closing your file”)")
 
     def __init__(self, *args, practice: Practice, **kwargs) -> None:
@@ -75,6 +76,7 @@ class StepForm(forms.Form):
             "wait_unit": step.wait_unit,
             "min_value": step.min_value,
             "stages": step.stages,
+            "needs_phone": step.needs_phone,
             "closing": step.closing,
         }
         return cls(initial=initial, practice=practice, prefix=f"step-{step.pk}", **kwargs)

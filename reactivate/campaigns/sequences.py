@@ -22,7 +22,10 @@ from reactivate.messaging.services import template_family, templates_for
 from reactivate.tenancy.models import Practice
 
 # Step fields a person edits, with what each must be.
-EDITABLE = ("channel", "template", "variant", "wait", "wait_unit", "min_value", "stages", "closing")
+EDITABLE = (
+    "channel", "template", "variant", "wait", "wait_unit", "min_value", "stages", "needs_phone",
+    "closing",
+)  # fmt: skip
 
 
 class SequenceError(Exception):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from reactivate.campaigns.engine import after_wait
+from reactivate.campaigns.engine import after_wait, has_valid_phone
 from reactivate.campaigns.models import Campaign, CampaignStatus, Enrollment, EnrollmentStatus
 from reactivate.leads.choices import InteractionKind
 from reactivate.leads.consent import can_contact, known_for
@@ -155,6 +155,8 @@ def walk(lead: Lead, steps, now: datetime, known) -> list[tuple[datetime, str, s
         if step.stages and lead.stage not in step.stages:
             continue
         if step.min_value is not None and (lead.estimated_value or 0) < step.min_value:
+            continue
+        if step.needs_phone and not has_valid_phone(lead, known):
             continue
         decision = can_contact(lead, step.channel, due, touches=touches, known=known)
         if not decision.allowed and decision.retry_at is None:

@@ -217,3 +217,34 @@ class BuilderPageTests(BaseTestCase):
         self.assertEqual(page.status_code, 404)
         south_url = reverse("sequence_edit", args=["south", sequence.pk])
         self.assertEqual(self.client.get(south_url).status_code, 404)
+
+
+class ConditionTests(BaseTestCase):
+    def test_a_step_for_leads_with_a_valid_number_skips_the_others(self):
+        with_phone = make_lead(
+            self.north, "Phil", "Phone", email="phil@example.com", phone="+13125550100",
+            last_contact_at=MORNING - timedelta(days=200),
+        )  # fmt: skip
+        without = make_lead(
+            self.north, "Ella", "Email", email="ella@example.com",
+            last_contact_at=MORNING - timedelta(days=200),
+        )  # fmt: skip
+        segment = Segment.objects.create(
+            practice=self.north, name="Stalled", definition={"statuses": ["stalled"]}
+        )
+        sequence = sequence_create(practice=self.north, name="Call-ready", actor=None)
+        step_add(sequence=sequence, actor=None, channel="email",
+                 template=message(self.north, "We will call"), needs_phone=True)  # fmt: skip
+        step_add(sequence=sequence, actor=None, channel="email",
+                 template=message(self.north, "Everyone"))  # fmt: skip
+        campaign = campaign_create(
+            practice=self.north, name="Cond", segment=segment, sequence=sequence,
+            holdout_percent=0, actor=None,
+        )  # fmt: skip
+        campaign_launch(campaign=campaign, actor=None, now=MORNING)
+        run_due(MORNING)  # the first step: sent to Phil, skipped for Ella
+        skipped = Enrollment.objects.get(lead=without)
+        self.assertIn("valid phone number", skipped.last_decision)
+        run_due(MORNING)  # Ella's next step is due at once
+        self.assertIn("We will call", OutboundMessage.objects.get(lead=with_phone).body)
+        self.assertIn("Everyone", OutboundMessage.objects.get(lead=without).body)
