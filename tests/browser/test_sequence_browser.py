@@ -44,9 +44,9 @@ def test_build_reorder_and_launch_a_pilot(page, manager):
     from reactivate.messaging.models import MessageTemplate
 
     base = manager
-    # The starter playbook's messages come in with its sequence.
+    # The demo copied in the starter playbook: its sequence and its messages.
     page.goto(base + "/p/demo/sequences/")
-    page.click("button:has-text('Copy in the starter playbook')")
+    page.click("text=Starter playbook")
     page.wait_for_selector("[data-testid=steps] li.step")
     # A new message, written on the messages page.
     page.goto(base + "/p/demo/messages/new/")
@@ -75,7 +75,7 @@ def test_build_reorder_and_launch_a_pilot(page, manager):
     assert list(sequence.steps.values_list("channel", flat=True)) == ["email", "sms", "call"]
 
     page.goto(base + "/p/demo/campaigns/")
-    page.fill("#id_name", "Spring pilot")
+    page.fill("#id_name", "Browser pilot")
     page.select_option("#id_segment", label="Everyone stalled")
     page.select_option("#id_sequence", label="Spring three")
     page.fill("#id_pilot_size", "3")
@@ -85,12 +85,12 @@ def test_build_reorder_and_launch_a_pilot(page, manager):
     assert "3 will be contacted" in page.locator("[data-testid=audience]").inner_text()
     page.click("text=Launch the pilot")  # not confirmed yet: nothing goes
     page.wait_for_selector("text=Tick the confirmation to launch.")
-    assert Campaign.objects.get(name="Spring pilot").status == "draft"
+    assert Campaign.objects.get(name="Browser pilot").status == "draft"
     if page.locator("input[name=warnings]").count():
         page.check("input[name=warnings]")
     page.check("input[name=confirm]")
     page.click("text=Launch the pilot")
-    page.wait_for_selector("text=Spring pilot launched")
+    page.wait_for_selector("text=Browser pilot launched")
 
     run_due(timezone.now())
     page.goto(base + "/p/demo/outbox/")
@@ -98,3 +98,38 @@ def test_build_reorder_and_launch_a_pilot(page, manager):
     assert rows.count() == 3
     assert set(rows.values_list("channel", flat=True)) == {"email"}  # the step built first
     assert page.locator("table >> text=email").count() >= 3
+
+
+def test_a_viewer_reads_a_sequence_and_another_practice_gets_404(page, manager, live_server):
+    from django.contrib.auth import get_user_model
+
+    from reactivate.campaigns.models import Sequence
+    from reactivate.tenancy.models import Membership, Practice
+    from reactivate.testing import PASSWORD, make_practice
+
+    demo = Practice.objects.get(slug="demo")
+    sequence = Sequence.objects.get(practice=demo, name="Starter playbook")
+    viewer = get_user_model().objects.create_user(username="val", password=PASSWORD)
+    Membership.objects.create(user=viewer, practice=demo, role="viewer")
+    other = make_practice("elsewhere")
+    stranger = get_user_model().objects.create_user(username="sid", password=PASSWORD)
+    Membership.objects.create(user=stranger, practice=other, role="owner")
+
+    def log_in(username: str) -> None:
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+    log_in("val")
+    page.goto(f"{live_server.url}/p/demo/sequences/{sequence.pk}/")
+    assert page.locator("[data-testid=steps] li.step").count() == sequence.steps.count()
+    assert page.locator("text=Add the step").count() == 0
+    assert page.locator("[data-testid=steps] select:not([disabled])").count() == 0
+    log_in("sid")
+    response = page.goto(f"{live_server.url}/p/demo/sequences/{sequence.pk}/")
+    assert response.status == 404
+    response = page.goto(f"{live_server.url}/p/elsewhere/sequences/{sequence.pk}/")
+    assert response.status == 404

@@ -12,6 +12,12 @@ WIDTHS = (820, 390)
 SHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).parents[2] / "docs" / "screenshots"))
 # The widest thing allowed: the document, not a table inside its own scrolling box.
 WIDTH = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+# Buttons, fields and the navigation a finger presses (a checkbox counts by its label).
+SMALL_TARGETS = """[...document.querySelectorAll(
+  'button:not(.link), select, input:not([type=hidden]):not([type=checkbox]):not([type=radio]),'
+  + ' .mainnav a')]
+  .filter(e => e.offsetParent && e.getBoundingClientRect().height < 43.5)
+  .map(e => (e.name || e.textContent || e.tagName).trim().slice(0, 30))"""
 
 
 @pytest.fixture
@@ -82,6 +88,9 @@ def test_no_page_scrolls_sideways_on_a_tablet_or_a_phone(page, world):
             used = page.evaluate(WIDTH)
             if used > width:
                 too_wide.append(f"{name} at {width}px is {used}px wide")
+            small = page.evaluate(SMALL_TARGETS)
+            if small:
+                too_wide.append(f"{name} at {width}px: touch targets under 44px: {small[:3]}")
             if name in SCREENSHOTS:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)

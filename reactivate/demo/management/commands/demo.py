@@ -11,9 +11,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from reactivate.campaigns.models import Campaign
+from reactivate.campaigns.services import campaign_create, starter_sequence
 from reactivate.imports.models import ImportBatch
 from reactivate.imports.services import import_run
 from reactivate.leads.demo import demo_prepare
+from reactivate.segments.models import Segment
 from reactivate.segments.scoring import score_practice
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "web-form-export.csv"
@@ -31,6 +34,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_prepare(leads=leads)
         imported = self._import_sample(result.practice)
+        planned = self._plan_campaign(result.practice)
         # Scores, reach and eligibility for the lists and the assessment: a second or two.
         score_practice(result.practice)
         made = f"{result.leads_created} leads generated" if result.leads_created else "leads kept"
@@ -41,7 +45,7 @@ class Command(BaseCommand):
             os.environ["SITE_URL"] = settings.SITE_URL = url.rstrip("/")
         self.stdout.write(
             f"Demo practice '{result.practice.name}' ({result.practice.slug}) ready: {made}.\n"
-            f"{imported}\n"
+            f"{imported}\n{planned}\n"
             f"Database: {settings.DATABASES['default']['NAME']}\n"
             f"Log in at {url} as\n"
             f"  username: {result.username}\n"
@@ -72,4 +76,24 @@ class Command(BaseCommand):
             f"Imported {SAMPLE.name}: {counts['created']} created, {counts['merged']} merged "
             f"(undo from the lead page), {counts['flagged']} flagged (Imports → Review "
             "possible duplicates)."
+        )
+
+    def _plan_campaign(self, practice) -> str:
+        """The starter playbook as an editable sequence and a draft pilot on a segment of
+        stalled consultations, ready for the review page (nothing is sent until launched)."""
+        sequence = starter_sequence(practice)
+        segment, _ = Segment.objects.get_or_create(
+            practice=practice,
+            name="Stalled consultations",
+            defaults={"definition": {"statuses": ["stalled"], "stages": ["consultation"]}},
+        )
+        campaign = Campaign.objects.filter(practice=practice, name="Spring pilot").first()
+        if campaign is None:
+            campaign = campaign_create(
+                practice=practice, name="Spring pilot", segment=segment, sequence=sequence,
+                actor=None, pilot_size=25, sender_name="Dana at Brightwater",
+            )  # fmt: skip
+        return (
+            f"Sequence '{sequence.name}' ({sequence.steps.count()} steps) under Sequences; "
+            f"draft campaign '{campaign.name}' under Campaigns → Review and launch."
         )
