@@ -79,7 +79,7 @@ def member_remove(*, membership: Membership, actor) -> None:
 
 def _locked(membership: Membership) -> Membership:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("practice", "user")
         .get(pk=membership.pk)
     )

@@ -165,10 +165,14 @@ class VariantTests(BaseTestCase):
         self.assertTrue(160 <= drawn.count("b") <= 240, drawn.count("b"))
         for _ in range(5):
             run_due(MORNING)
-        for enrollment in Enrollment.objects.filter(campaign=campaign)[:50]:
-            sent = OutboundMessage.objects.get(lead_id=enrollment.lead_id)
-            expected = "Wording B" if enrollment.variants["0"] == "b" else "Wording A"
-            self.assertIn(expected, sent.body)
+        drawn_for = {
+            e.lead_id: e.variants["0"] for e in Enrollment.objects.filter(campaign=campaign)
+        }
+        sent = OutboundMessage.objects.filter(source=f"campaign-{campaign.pk}")
+        self.assertGreaterEqual(sent.count(), 50)
+        for out in sent:
+            expected = "Wording B" if drawn_for[out.lead_id] == "b" else "Wording A"
+            self.assertIn(expected, out.body)
 
 
 class BuilderPageTests(BaseTestCase):
