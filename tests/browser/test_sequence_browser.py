@@ -133,3 +133,21 @@ def test_a_viewer_reads_a_sequence_and_another_practice_gets_404(page, manager, 
     assert response.status == 404
     response = page.goto(f"{live_server.url}/p/elsewhere/sequences/{sequence.pk}/")
     assert response.status == 404
+
+
+def test_steps_reorder_by_drag(page, manager):
+    from reactivate.campaigns.models import Sequence
+
+    base = manager
+    sequence = Sequence.objects.get(practice__slug="demo", name="Starter playbook")
+    before = list(sequence.steps.order_by("position").values_list("pk", flat=True))
+    # A tall window: both cards in view, so the drag needs no scrolling on the way.
+    page.set_viewport_size({"width": 1366, "height": 2400})
+    page.goto(f"{base}/p/demo/sequences/{sequence.pk}/")
+    steps = page.locator("[data-testid=steps] li.step")
+    with page.expect_navigation():
+        steps.nth(2).locator("h2").drag_to(
+            steps.nth(0).locator("h2"), target_position={"x": 5, "y": 2}
+        )
+    after = list(sequence.steps.order_by("position").values_list("pk", flat=True))
+    assert after == [before[2], before[0], before[1], *before[3:]]

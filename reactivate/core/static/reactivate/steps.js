@@ -9,9 +9,10 @@ document.addEventListener("DOMContentLoaded", () => {
     event.dataTransfer.effectAllowed = "move";
   });
   list.addEventListener("dragover", (event) => {
+    if (!dragged) return;
+    event.preventDefault(); // anywhere in the list accepts the drop, the dragged card included
     const over = event.target.closest("li.step");
-    if (!dragged || !over || over === dragged) return;
-    event.preventDefault();
+    if (!over || over === dragged) return;
     const box = over.getBoundingClientRect();
     const after = event.clientY > box.top + box.height / 2;
     over.parentNode.insertBefore(dragged, after ? over.nextSibling : over);
