@@ -118,7 +118,9 @@ def child_setup(enrollments: int, due: int) -> None:
         )
         insert_frame(
             "campaigns_enrollment",
-            pl.DataFrame({"lead_id": ids, "next_action_at": due_at.dt.replace_time_zone("UTC")}),
+            pl.DataFrame(
+                {"lead_id": ids, "next_action_at": due_at.dt.replace_time_zone("UTC")}
+            ).with_columns(pl.lit("{}").alias("variants")),
             constants={
                 "practice_id": practice.pk, "campaign_id": campaign.pk, "status": "active",
                 "position": 0, "last_decision": "", "stop_reason": "", "claimed_by": "",
