@@ -30,7 +30,7 @@ from reactivate.campaigns.replan import replan_windows
 from reactivate.campaigns.selectors import campaign_source
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
-from reactivate.channels.sandbox import adapter_for
+from reactivate.channels.registry import adapter_for
 from reactivate.core.env import envint
 from reactivate.leads.choices import Channel, InteractionKind, LeadStatus
 from reactivate.leads.consent import Decision, can_contact, known_for, usable_points
@@ -459,7 +459,7 @@ class Batch:
         return f"enrollment-{enrollment.pk}-step-{enrollment.position}"
 
     def run(self, report: RunReport) -> None:
-        sends: dict[str, list[Due]] = defaultdict(list)
+        sends: dict[tuple[int, str], list[Due]] = defaultdict(list)
         for enrollment in self.enrollments:
             try:
                 action = self.decide(enrollment)
@@ -467,22 +467,37 @@ class Batch:
                 log.exception(FAILED_MESSAGE, enrollment.pk)
                 continue
             if action.kind == "send":
-                sends[self.plans[enrollment.pk].step.channel].append(enrollment)
+                plan = self.plans[enrollment.pk]
+                sends[plan.lead.practice_id, plan.step.channel].append(enrollment)
             else:
                 self.apply(enrollment, action, report)
-        for channel, group in sends.items():
-            adapter = adapter_for(channel)
-            size = max(1, getattr(adapter, "sends_per_commit", 1))
-            for start in range(0, len(group), size):
-                chunk = group[start : start + size]
-                try:
-                    outcomes = self.deliver(chunk, adapter)
-                except Exception:
-                    log.exception(FAILED_MESSAGE, [e.pk for e in chunk])
-                    continue
-                for enrollment, action in outcomes:
-                    self.apply(enrollment, action, report)
+        for (_, channel), group in sends.items():
+            practice = self.plans[group[0].pk].lead.practice
+            try:
+                adapter = adapter_for(practice, channel)
+            except Exception:
+                # A practice whose provider cannot be set up (say, its secrets key changed):
+                # its sends wait in their enrolments, and the log says why.
+                log.exception(FAILED_MESSAGE, [e.pk for e in group])
+                continue
+            try:
+                self.deliver_group(group, adapter, report)
+            finally:
+                if hasattr(adapter, "close"):
+                    adapter.close()
         self.write()
+
+    def deliver_group(self, group: list[Due], adapter, report: RunReport) -> None:
+        size = max(1, getattr(adapter, "sends_per_commit", 1))
+        for start in range(0, len(group), size):
+            chunk = group[start : start + size]
+            try:
+                outcomes = self.deliver(chunk, adapter)
+            except Exception:
+                log.exception(FAILED_MESSAGE, [e.pk for e in chunk])
+                continue
+            for enrollment, action in outcomes:
+                self.apply(enrollment, action, report)
 
     # Deciding.
 

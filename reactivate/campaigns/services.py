@@ -45,7 +45,9 @@ class CampaignError(Exception):
 def starter_sequence(practice: Practice, actor: AbstractBaseUser | None = None) -> Sequence:
     """The starter playbook as a sequence (installing its messages if they are missing)."""
     install_starter_playbooks(practice=practice, actor=actor)
-    sequence, created = Sequence.objects.get_or_create(practice=practice, name="Starter playbook")
+    sequence, created = Sequence.objects.get_or_create(
+        practice=practice, name="Starter playbook", parent__isnull=True
+    )
     if created:
         previous = 0
         for position, step in enumerate(STEPS):

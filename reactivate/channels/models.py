@@ -56,3 +56,26 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.to_value} ({self.status})"
+
+
+class ChannelConfig(models.Model):
+    """How one practice reaches people on one channel: the provider and its settings.
+
+    ``settings`` holds what may be shown (sender, reply domain); ``secrets`` holds what may
+    not (passwords, tokens), encrypted with a key outside the database (core/secrets.py).
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    provider = models.CharField(max_length=30)
+    settings = models.JSONField(default=dict, blank=True)
+    secrets = models.TextField(blank=True, help_text="Encrypted; never shown.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "channel"], name="one_provider_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} {self.channel}: {self.provider}"

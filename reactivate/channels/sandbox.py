@@ -17,8 +17,3 @@ class SandboxAdapter:
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         return SendResult(provider=self.name, provider_id=f"sandbox-{outbound.pk}")
-
-
-def adapter_for(channel: str) -> SandboxAdapter:
-    """Every channel goes to the sandbox until the provider adapters arrive (next issue)."""
-    return SandboxAdapter()

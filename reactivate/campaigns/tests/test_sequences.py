@@ -252,3 +252,17 @@ class ConditionTests(BaseTestCase):
         run_due(MORNING)  # Ella's next step is due at once
         self.assertIn("We will call", OutboundMessage.objects.get(lead=with_phone).body)
         self.assertIn("Everyone", OutboundMessage.objects.get(lead=without).body)
+
+
+class StarterTests(BaseTestCase):
+    def test_the_starter_playbook_is_found_again_after_a_launch_froze_a_version(self):
+        from reactivate.campaigns.services import starter_sequence
+
+        make_lead(self.north, "Sam", "Start", email="sam@example.com",
+                  last_contact_at=MORNING - timedelta(days=200))  # fmt: skip
+        segment = Segment.objects.create(practice=self.north, name="All", definition={})
+        first = starter_sequence(self.north)
+        campaign = campaign_create(practice=self.north, name="One", segment=segment,
+                                   sequence=first, holdout_percent=0, actor=None)  # fmt: skip
+        campaign_launch(campaign=campaign, actor=None, now=MORNING)
+        self.assertEqual(starter_sequence(self.north), first)  # not the frozen copy, no error

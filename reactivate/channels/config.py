@@ -1,0 +1,90 @@
+"""Which provider a practice uses per channel, checked before it is stored.
+
+Secrets (an SMTP URL with its password, later API tokens) are encrypted at rest; the
+settings that may be shown (sender, reply domain) are stored as they are. The shell command
+and, later, the settings page call the same service, so both refuse the same mistakes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from email_validator import EmailNotValidError, validate_email
+
+from reactivate.audit.models import AuditAction
+from reactivate.audit.services import audit_record
+from reactivate.channels.email.addresses import BadSmtpUrl, parse_smtp_url
+from reactivate.channels.models import ChannelConfig
+from reactivate.core.secrets import decrypt, encrypt
+from reactivate.tenancy.models import Practice
+
+HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.I)
+# provider → (required settings, optional settings, secret keys), per channel.
+PROVIDERS = {
+    "email": {
+        "sandbox": ((), (), ()),
+        "smtp": (("url", "from_email", "reply_domain"), ("from_name",), ("url",)),
+    },
+    "sms": {"sandbox": ((), (), ())},
+    "call": {"sandbox": ((), (), ())},
+    "letter": {"sandbox": ((), (), ())},
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def channel_configure(
+    *, practice: Practice, channel: str, provider: str, values: dict[str, str], actor
+) -> ChannelConfig:
+    if channel not in PROVIDERS:
+        raise ConfigError(f"Unknown channel {channel!r}; use one of {', '.join(PROVIDERS)}.")
+    if provider not in PROVIDERS[channel]:
+        known = ", ".join(PROVIDERS[channel])
+        raise ConfigError(f"{channel} can use {known} here; {provider!r} is not available yet.")
+    required, optional, secret = PROVIDERS[channel][provider]
+    unknown = set(values) - set(required) - set(optional)
+    if unknown:
+        raise ConfigError(f"{provider} takes no {', '.join(sorted(unknown))}.")
+    missing = [key for key in required if not values.get(key)]
+    if missing:
+        raise ConfigError(f"{provider} needs {', '.join(missing)} (--set KEY=VALUE).")
+    _check(provider, values)
+    shown = {k: v for k, v in values.items() if k not in secret}
+    hidden = {k: v for k, v in values.items() if k in secret}
+    with transaction.atomic():
+        config, _ = ChannelConfig.objects.update_or_create(
+            practice=practice,
+            channel=channel,
+            defaults={"provider": provider, "settings": shown, "secrets": encrypt(hidden)},
+        )
+        audit_record(
+            practice=practice,
+            actor=actor,
+            action=AuditAction.CHANNEL_CONFIGURED,
+            obj=config,
+            detail={"channel": channel, "provider": provider, "settings": sorted(values)},
+        )
+    return config
+
+
+def _check(provider: str, values: dict[str, str]) -> None:
+    if provider != "smtp":
+        return
+    try:
+        parse_smtp_url(values["url"])
+    except BadSmtpUrl as exc:
+        raise ConfigError(str(exc)) from exc
+    try:
+        validate_email(values["from_email"], check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ConfigError(f"from_email: {exc}") from exc
+    if not HOSTNAME.match(values["reply_domain"]):
+        raise ConfigError("reply_domain must be a domain name, e.g. replies.example.com")
+
+
+def channel_settings(config: ChannelConfig) -> dict[str, str]:
+    """Everything the adapter needs: the shown settings and the decrypted secrets."""
+    return {**config.settings, **decrypt(config.secrets)}

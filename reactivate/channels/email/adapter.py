@@ -1,0 +1,90 @@
+"""Email through Django's mail framework over SMTP, with everything a campaign email carries.
+
+Every message has its own ``Message-ID``, a per-lead reply address (so replies thread back),
+``List-Unsubscribe`` with the signed HTTPS link and a ``mailto:``, and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058), a plain-text part and the
+escaped HTML part. The body already carries the practice's postal address (the linter holds
+every email template to it; CAN-SPAM).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.utils import formataddr, make_msgid
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.utils.html import escape, linebreaks
+
+from reactivate.channels.base import DeliveryError, SendResult
+from reactivate.channels.email.addresses import parse_smtp_url, reply_address
+from reactivate.channels.models import OutboundMessage
+from reactivate.leads.models import Lead
+from reactivate.messaging.unsubscribe import unsubscribe_url
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+class EmailAdapter:
+    name = "smtp"
+    # A provider call over the network: one message per "sending" commit (channels/base.py).
+    sends_per_commit = 1
+
+    def __init__(self, *, url: str, from_email: str, from_name: str, reply_domain: str):
+        self.options = parse_smtp_url(url)
+        self.from_email, self.from_name, self.reply_domain = from_email, from_name, reply_domain
+        self.connection = None
+
+    def message(self, outbound: OutboundMessage, lead: Lead) -> EmailMultiAlternatives:
+        domain = self.from_email.rpartition("@")[2]
+        reply_to = reply_address(lead.pk, self.reply_domain)
+        link = unsubscribe_url(lead)
+        token = link.rstrip("/").rpartition("/")[2]
+        headers = {
+            "Message-ID": make_msgid(idstring=f"r{outbound.pk}", domain=domain),
+            "List-Unsubscribe": f"<{link}>, <mailto:unsubscribe+{token}@{self.reply_domain}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        email = EmailMultiAlternatives(
+            subject=outbound.subject,
+            body=outbound.body,
+            from_email=formataddr((self.from_name, self.from_email)),
+            to=[outbound.to_value],
+            reply_to=[reply_to],
+            headers=headers,
+        )
+        email.attach_alternative(linebreaks(escape(outbound.body)), "text/html")
+        return email
+
+    def send(self, outbound: OutboundMessage) -> SendResult:
+        lead = Lead.objects.only("id", "practice_id").get(pk=outbound.lead_id)
+        return self.deliver(self.message(outbound, lead))
+
+    def deliver(self, email: EmailMultiAlternatives) -> SendResult:
+        try:
+            if self.connection is None:
+                self.connection = get_connection(SMTP_BACKEND, fail_silently=False, **self.options)
+                self.connection.open()
+            email.connection = self.connection
+            email.send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryError(
+                f"the server refused {', '.join(email.to)}", permanent=True
+            ) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx: this message will never be accepted; 4xx: try again later.
+            raise DeliveryError(
+                f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500
+            ) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()
+            raise DeliveryError(
+                f"the mail server could not be reached: {exc}", permanent=False
+            ) from exc
+        return SendResult(provider=self.name, provider_id=email.extra_headers["Message-ID"])
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            finally:
+                self.connection = None
