@@ -16,7 +16,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import escape, linebreaks
 
 from reactivate.channels.base import DeliveryError, SendResult
-from reactivate.channels.email.addresses import parse_smtp_url, reply_address
+from reactivate.channels.email.addresses import (
+    parse_smtp_url,
+    reply_address,
+    unsubscribe_address,
+)
 from reactivate.channels.models import OutboundMessage
 from reactivate.leads.models import Lead
 from reactivate.messaging.unsubscribe import unsubscribe_url
@@ -37,11 +41,10 @@ class EmailAdapter:
     def message(self, outbound: OutboundMessage, lead: Lead) -> EmailMultiAlternatives:
         domain = self.from_email.rpartition("@")[2]
         reply_to = reply_address(lead.pk, self.reply_domain)
-        link = unsubscribe_url(lead)
-        token = link.rstrip("/").rpartition("/")[2]
+        mailto = unsubscribe_address(lead.pk, self.reply_domain)
         headers = {
             "Message-ID": make_msgid(idstring=f"r{outbound.pk}", domain=domain),
-            "List-Unsubscribe": f"<{link}>, <mailto:unsubscribe+{token}@{self.reply_domain}>",
+            "List-Unsubscribe": f"<{unsubscribe_url(lead)}>, <mailto:{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         email = EmailMultiAlternatives(

@@ -12,23 +12,36 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-REPLY = re.compile(r"^reply\+(?P<lead>\d+)-(?P<mac>[0-9a-f]{20})@(?P<domain>.+)$", re.I)
+ADDRESS = re.compile(
+    r"^(?P<kind>reply|unsubscribe)\+(?P<lead>\d+)-(?P<mac>[0-9a-f]{20})@(?P<domain>.+)$", re.I
+)
 
 
-def _mac(lead_id: int) -> str:
-    return salted_hmac("reactivate.reply-address", str(lead_id)).hexdigest()[:20]
+def _mac(kind: str, lead_id: int) -> str:
+    return salted_hmac(f"reactivate.{kind}-address", str(lead_id)).hexdigest()[:20]
 
 
 def reply_address(lead_id: int, domain: str) -> str:
-    return f"reply+{lead_id}-{_mac(lead_id)}@{domain}"
+    return f"reply+{lead_id}-{_mac('reply', lead_id)}@{domain}"
+
+
+def unsubscribe_address(lead_id: int, domain: str) -> str:
+    """The ``mailto:`` of List-Unsubscribe: a mail to it opts the lead out (RFC 2369)."""
+    return f"unsubscribe+{lead_id}-{_mac('unsubscribe', lead_id)}@{domain}"
+
+
+def lead_for_address(address: str, kind: str = "reply") -> int | None:
+    """The lead a reply (or unsubscribe) address belongs to, or None when it is not ours."""
+    match = ADDRESS.match(address.strip().strip("<>"))
+    if not match or match["kind"].lower() != kind:
+        return None
+    if not constant_time_compare(match["mac"].lower(), _mac(kind, int(match["lead"]))):
+        return None
+    return int(match["lead"])
 
 
 def lead_for_reply_address(address: str) -> int | None:
-    """The lead a reply address belongs to, or None when it is not one of ours."""
-    match = REPLY.match(address.strip().strip("<>"))
-    if not match or not constant_time_compare(match["mac"].lower(), _mac(int(match["lead"]))):
-        return None
-    return int(match["lead"])
+    return lead_for_address(address, "reply")
 
 
 class BadSmtpUrl(ValueError):

@@ -17,7 +17,7 @@ from reactivate.campaigns.engine import run_due
 from reactivate.campaigns.models import Enrollment
 from reactivate.campaigns.services import campaign_create, campaign_launch, starter_sequence
 from reactivate.channels.config import ConfigError, channel_configure
-from reactivate.channels.email.addresses import lead_for_reply_address
+from reactivate.channels.email.addresses import lead_for_address, lead_for_reply_address
 from reactivate.channels.models import ChannelConfig, OutboundMessage
 from reactivate.leads.models import Lead, Suppression
 from reactivate.segments.models import Segment
@@ -108,7 +108,11 @@ class CampaignEmailTests(SmtpTestCase):
         self.assertEqual(lead_for_reply_address(message["Reply-To"]), self.lead.pk)
         unsubscribe = message["List-Unsubscribe"]
         self.assertIn("/u/", unsubscribe)
-        self.assertIn("<mailto:unsubscribe+", unsubscribe)
+        mailto = unsubscribe.split("<mailto:")[1].rstrip(">")
+        self.assertEqual(lead_for_address(mailto, "unsubscribe"), self.lead.pk)
+        self.assertNotIn(":", mailto.partition("@")[0])  # a plain local part, as RFC 5321 wants
+        self.assertIsNone(lead_for_address(mailto.replace(f"+{self.lead.pk}-", "+999-"),
+                                           "unsubscribe"))  # fmt: skip
         self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
         text = message.get_body(("plain",)).get_content()
         self.assertIn("200 Lake St, Chicago, IL 60601", text)
