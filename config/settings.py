@@ -171,6 +171,9 @@ LOGGING = {
 LEADS_PER_PAGE = envint("LEADS_PER_PAGE", 50)
 # Look up each email domain's mail servers during imports (needs outbound DNS; off by default).
 IMPORT_CHECK_EMAIL_DNS = envbool("IMPORT_CHECK_EMAIL_DNS", False)
+# The DNS servers the deliverability check asks ("host" or "host:port", comma-separated);
+# blank: the system's resolvers.
+DNS_NAMESERVERS = envstr("DNS_NAMESERVERS", "")
 
 # Behind TLS (SITE_URL=https://…) these default on; set them to 0 when a proxy does the job.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)

@@ -79,3 +79,15 @@ class ChannelConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice} {self.channel}: {self.provider}"
+
+
+class DomainCheck(models.Model):
+    """What DNS said of an email domain: whether it receives mail, and when we asked."""
+
+    domain = models.CharField(max_length=253, unique=True)
+    receives_mail = models.BooleanField(null=True, help_text="Null: DNS did not answer.")
+    detail = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.domain}: {self.receives_mail}"
