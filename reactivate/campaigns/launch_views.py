@@ -10,6 +10,8 @@ from reactivate.campaigns.models import Campaign, CampaignStatus
 from reactivate.campaigns.selectors import launch_preview
 from reactivate.campaigns.services import CampaignError, campaign_launch
 from reactivate.campaigns.simulate import simulate
+from reactivate.channels.email.deliverability import segment_deliverability
+from reactivate.channels.models import ChannelConfig
 from reactivate.tenancy.access import practice_view
 
 
@@ -45,5 +47,20 @@ def campaign_review(request, campaign_id: int):
                 )
                 return redirect("campaign_index", slug=request.practice.slug)
     forecast = simulate(campaign, now)
-    context = {"campaign": campaign, "preview": preview, "forecast": forecast, "error": error}
+    context = {
+        "campaign": campaign,
+        "preview": preview,
+        "forecast": forecast,
+        "error": error,
+        "deliverability": _deliverability(campaign, now),
+    }
     return render(request, "campaigns/review.html", context)
+
+
+def _deliverability(campaign: Campaign, now):
+    """The seed's "verify email deliverability", once email really goes out: the sandbox
+    reaches nobody, so there is nothing to verify (and no DNS to ask)."""
+    real = ChannelConfig.objects.filter(practice=campaign.practice, channel="email").exclude(
+        provider="sandbox"
+    )
+    return segment_deliverability(campaign.segment, now) if real.exists() else None

@@ -51,7 +51,9 @@ def free_udp_port() -> int:
         return probe.getsockname()[1]
 
 
-class DeliverabilityTests(BaseTestCase):
+class LoopbackDnsCase(BaseTestCase):
+    """A DNS server on loopback serving ZONE, and a segment of the practice's addresses."""
+
     def setUp(self):
         self.zone = Zone()
         port = free_udp_port()
@@ -71,6 +73,8 @@ class DeliverabilityTests(BaseTestCase):
         ContactPoint.objects.filter(value="ivy@clinic.example").update(validity="bounced")
         self.segment = Segment.objects.create(practice=self.north, name="Everyone", definition={})
 
+
+class DeliverabilityTests(LoopbackDnsCase):
     def run_check(self) -> dict:
         out = StringIO()
         call_command("deliverability", "--practice", "north", "--segment", "Everyone",
@@ -113,3 +117,28 @@ class DeliverabilityTests(BaseTestCase):
     def test_an_unknown_segment_names_the_ones_there_are(self):
         with self.assertRaisesMessage(CommandError, "Segments: Everyone"):
             call_command("deliverability", "--practice", "north", "--segment", "Nope")
+
+
+class ReviewPageTests(LoopbackDnsCase):
+    def test_the_campaign_review_shows_it_once_email_really_goes_out(self):
+        from django.urls import reverse
+
+        from reactivate.campaigns.services import campaign_create, starter_sequence
+        from reactivate.channels.config import channel_configure
+        from reactivate.testing import PASSWORD
+
+        campaign = campaign_create(
+            practice=self.north, name="Spring", segment=self.segment,
+            sequence=starter_sequence(self.north), actor=None,
+        )  # fmt: skip
+        self.client.login(username="cole", password=PASSWORD)
+        review = reverse("campaign_review", args=["north", campaign.pk])
+        self.assertNotContains(self.client.get(review), "Email deliverability")  # the sandbox
+        channel_configure(
+            practice=self.north, channel="email", provider="smtp", actor=None,
+            values={"url": "smtp://127.0.0.1:2525", "from_email": "desk@clinic.example",
+                    "reply_domain": "replies.clinic.example"},
+        )  # fmt: skip
+        page = self.client.get(review)
+        self.assertContains(page, "Email deliverability")
+        self.assertContains(page, "gmial.com (1): did they mean gmail.com?")
