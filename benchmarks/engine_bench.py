@@ -186,8 +186,9 @@ def child_check(at: str) -> None:
 
     from django.db.models import Count, Q
 
-    from reactivate.campaigns.engine import LEASE, recover_uncertain
+    from reactivate.campaigns.engine import recover_uncertain
     from reactivate.campaigns.models import Enrollment
+    from reactivate.campaigns.store import LEASE
     from reactivate.channels.models import OutboundMessage
     from reactivate.leads.models import Interaction
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from reactivate.campaigns.engine import after_wait, has_valid_phone
+from reactivate.campaigns.decide import after_wait, has_valid_phone
 from reactivate.campaigns.models import Campaign, CampaignStatus, Enrollment, EnrollmentStatus
 from reactivate.leads.choices import InteractionKind
 from reactivate.leads.consent import can_contact, known_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
-from reactivate.campaigns.engine import STOP_STATUSES
+from reactivate.campaigns.decide import STOP_STATUSES
 from reactivate.campaigns.models import Enrollment, EnrollmentStatus
 from reactivate.leads.models import Lead
 

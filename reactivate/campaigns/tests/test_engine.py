@@ -6,7 +6,8 @@ from unittest import mock, skipUnless
 from django.db import connection
 from django.test import TransactionTestCase
 
-from reactivate.campaigns.engine import StepSpec, decide_next, run_due
+from reactivate.campaigns.decide import StepSpec, decide_next
+from reactivate.campaigns.engine import run_due
 from reactivate.campaigns.models import CampaignStatus, Enrollment, EnrollmentStatus
 from reactivate.campaigns.services import (
     campaign_create,
@@ -328,7 +329,7 @@ class CampaignRun(BaseTestCase):
         self.assertEqual(OutboundMessage.objects.filter(status=OutboundStatus.SENT).count(), 0)
 
     def test_business_days_skip_weekends_and_holidays(self):
-        from reactivate.campaigns.engine import after_wait
+        from reactivate.campaigns.decide import after_wait
         from reactivate.campaigns.models import Step
 
         self.north.holidays = "2026-06-08"

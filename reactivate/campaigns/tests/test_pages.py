@@ -190,7 +190,7 @@ class PeopleDecide(BaseTestCase):
         self.assertEqual(self.run_engine(), [])
 
     def test_a_queued_send_another_worker_took_first_is_not_sent_again(self):
-        from reactivate.campaigns.engine import Batch
+        from reactivate.campaigns.batch import Batch
 
         self.resolve("no")
         load = Batch.__init__
