@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.channels.email.addresses import BadSmtpUrl, parse_smtp_url
+from reactivate.channels.email.dkim_keys import ensure_key
 from reactivate.channels.models import ChannelConfig
 from reactivate.core.secrets import decrypt, encrypt
 from reactivate.tenancy.models import Practice
@@ -24,7 +25,11 @@ HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 PROVIDERS = {
     "email": {
         "sandbox": ((), (), ()),
-        "smtp": (("url", "from_email", "reply_domain"), ("from_name",), ("url",)),
+        "smtp": (
+            ("url", "from_email", "reply_domain"),
+            ("from_name", "dkim_selector"),
+            ("url",),
+        ),
     },
     "sms": {"sandbox": ((), (), ())},
     "call": {"sandbox": ((), (), ())},
@@ -83,6 +88,18 @@ def _check(provider: str, values: dict[str, str]) -> None:
         raise ConfigError(f"from_email: {exc}") from exc
     if not HOSTNAME.match(values["reply_domain"]):
         raise ConfigError("reply_domain must be a domain name, e.g. replies.example.com")
+    selector = values.get("dkim_selector", "")
+    if selector and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", selector, re.I):
+        raise ConfigError("dkim_selector is one DNS label, e.g. reactivate1")
+
+
+def dkim_record(config: ChannelConfig) -> str:
+    """Where and what to publish for the practice's DKIM key ("" without DKIM)."""
+    selector = config.settings.get("dkim_selector", "")
+    if config.provider != "smtp" or not selector:
+        return ""
+    domain = config.settings["from_email"].rpartition("@")[2]
+    return f'{selector}._domainkey.{domain} TXT "{ensure_key(domain, selector)}"'
 
 
 def channel_settings(config: ChannelConfig) -> dict[str, str]:

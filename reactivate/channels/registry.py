@@ -20,5 +20,6 @@ def adapter_for(practice: Practice, channel: str):
             from_email=values["from_email"],
             from_name=values.get("from_name") or practice.name,
             reply_domain=values["reply_domain"],
+            dkim_selector=values.get("dkim_selector", ""),
         )
     raise LookupError(f"No adapter for {config.provider}")

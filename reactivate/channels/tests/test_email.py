@@ -32,6 +32,7 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.raw = []
 
     async def handle_RCPT(self, server, session, envelope, address, options):
         if address.startswith("nobody@"):
@@ -40,6 +41,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
@@ -225,3 +227,40 @@ class ConfigureTests(SmtpTestCase):
             call_command("channels", "test", "--practice", "north", "--channel", "email",
                          "--to", "dee@example.com")  # fmt: skip
         self.assertEqual(self.inbox.messages, [])
+
+
+class DkimTests(SmtpTestCase):
+    def test_a_signed_email_verifies_against_the_published_record(self):
+        import tempfile
+
+        import dkim
+        from django.test import override_settings
+
+        home = override_settings(HOME=tempfile.mkdtemp())  # the key goes to a data directory
+        home.enable()
+        self.addCleanup(home.disable)
+
+        out = StringIO()
+        call_command(
+            "channels", "configure", "--practice", "north", "--channel", "email",
+            "--provider", "smtp",
+            "--set", f"url=smtp://frontdesk:s3cret-pass@127.0.0.1:{self.server.port}",
+            "--set", "from_email=frontdesk@north.example",
+            "--set", "reply_domain=replies.north.example", "--set", "dkim_selector=r1",
+            stdout=out,
+        )  # fmt: skip
+        name, _, record = out.getvalue().strip().splitlines()[-1].partition(" TXT ")
+        self.assertEqual(name, "r1._domainkey.north.example")
+        published = record.strip('"').encode()
+        make_lead(self.north, "Kim", "Key", email="kim@example.com")
+        with mock.patch("reactivate.channels.testing_send.timezone.now", return_value=MORNING):
+            call_command("channels", "test", "--practice", "north", "--channel", "email",
+                         "--to", "kim@example.com", stdout=StringIO())  # fmt: skip
+        raw = self.inbox.raw[-1]
+        self.assertIn(b"DKIM-Signature:", raw)
+
+        def dns(query, timeout=5):
+            return published if query == b"r1._domainkey.north.example." else None
+
+        self.assertTrue(dkim.verify(raw, dnsfunc=dns))
+        self.assertFalse(dkim.verify(raw.replace(b"Test message", b"Tost message"), dnsfunc=dns))

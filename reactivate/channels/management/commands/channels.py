@@ -12,7 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reactivate.channels.config import ConfigError, channel_configure
+from reactivate.channels.config import ConfigError, channel_configure, dkim_record
 from reactivate.channels.testing_send import TestRefused, send_test
 from reactivate.tenancy.models import Practice
 
@@ -63,6 +63,10 @@ class Command(BaseCommand):
         shown = ", ".join(f"{k}={v}" for k, v in sorted(config.settings.items())) or "no settings"
         secret = " (secrets stored encrypted)" if config.secrets else ""
         self.stdout.write(f"{practice.slug} {config.channel}: {config.provider}; {shown}{secret}")
+        if record := dkim_record(config):
+            self.stdout.write(
+                f"Publish this DNS record so receivers can check the signature:\n{record}"
+            )
 
     def test(self, practice: Practice, options: dict) -> None:
         try:
