@@ -13,6 +13,7 @@ practice_urls = [
     path("", include("reactivate.imports.urls")),
     path("", include("reactivate.segments.urls")),
     path("", include("reactivate.messaging.urls")),
+    path("", include("reactivate.channels.urls")),
     path("", include("reactivate.campaigns.urls")),
 ]
 

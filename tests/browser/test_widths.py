@@ -71,6 +71,7 @@ def pages(ids: dict) -> dict[str, str]:
         "settings": p + "settings/",
         "treatments": p + "settings/treatments/",
         "team": p + "settings/team/",
+        "channels": p + "settings/channels/",
     }
 
 

@@ -264,3 +264,59 @@ class DkimTests(SmtpTestCase):
 
         self.assertTrue(dkim.verify(raw, dnsfunc=dns))
         self.assertFalse(dkim.verify(raw.replace(b"Test message", b"Tost message"), dnsfunc=dns))
+
+
+class SettingsPageTests(SmtpTestCase):
+    def test_a_manager_sets_the_provider_keeps_the_password_and_sends_a_test(self):
+        from django.urls import reverse
+
+        from reactivate.channels.config import channel_settings
+        from reactivate.testing import PASSWORD
+
+        self.client.login(username="nora", password=PASSWORD)
+        url = reverse("channel_settings", args=["north"])
+        page = self.client.get(url)
+        self.assertContains(page, "a password is stored, encrypted")
+        self.assertNotContains(page, "s3cret-pass")  # never shown back
+        self.client.post(
+            url,
+            {
+                "provider": "smtp",
+                "url": "",
+                "from_email": "hi@north.example",
+                "from_name": "North",
+                "reply_domain": "replies.north.example",
+            },
+        )
+        config = ChannelConfig.objects.get(practice=self.north, channel="email")
+        self.assertEqual(config.settings["from_email"], "hi@north.example")
+        self.assertIn("s3cret-pass", channel_settings(config)["url"])  # kept, not lost
+        refused = self.client.post(
+            url,
+            {
+                "provider": "smtp",
+                "url": "http://nope",
+                "from_email": "hi@north.example",
+                "reply_domain": "replies.north.example",
+            },
+        )
+        self.assertContains(refused, "An SMTP URL looks like")
+        response = self.client.post(
+            reverse("channel_test", args=["north"]),
+            {"to": "someone@elsewhere.example"},
+            follow=True,
+        )
+        self.assertContains(response, "Sent via smtp")
+        self.assertEqual(self.inbox.messages[-1]["From"], "North <hi@north.example>")
+
+    def test_only_managers_see_it(self):
+        from django.urls import reverse
+
+        from reactivate.testing import PASSWORD
+
+        self.client.login(username="cole", password=PASSWORD)
+        self.assertEqual(
+            self.client.get(reverse("channel_settings", args=["north"])).status_code, 404
+        )
+        response = self.client.post(reverse("channel_test", args=["north"]), {"to": "a@b.example"})
+        self.assertEqual(response.status_code, 403)
