@@ -170,6 +170,11 @@ LOGGING = {
 
 LEADS_PER_PAGE = envint("LEADS_PER_PAGE", 50)
 # Look up each email domain's mail servers during imports (needs outbound DNS; off by default).
+# Provider calls of one batch made at once per worker (each committed as "sending" first, so a
+# crash leaves at most this many messages in doubt).
+SEND_CONCURRENCY = int(envstr("SEND_CONCURRENCY", "8"))
+# Empty: Twilio itself. A URL: a stand-in of Twilio's API (tests, the send benchmark).
+TWILIO_API_BASE = envstr("TWILIO_API_BASE", "")
 IMPORT_CHECK_EMAIL_DNS = envbool("IMPORT_CHECK_EMAIL_DNS", False)
 # The DNS servers the deliverability check asks ("host" or "host:port", comma-separated);
 # blank: the system's resolvers.

@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("p/<slug:slug>/", include(practice_urls)),
     path("u/<str:token>/", unsubscribe, name="unsubscribe"),
+    path("hooks/", include("reactivate.channels.hooks_urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel=icon> (the admin, JSON).
     path("favicon.ico", RedirectView.as_view(url=static("reactivate/favicon.svg"), permanent=True)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,12 +11,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from reactivate.campaigns.decide import Action, after_wait, decide_next, has_valid_phone, specs
 from reactivate.campaigns.delivery import Delivering
 from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus, Step
 from reactivate.campaigns.selectors import campaign_source
-from reactivate.campaigns.store import Claim, db_moment, outbox_ids
+from reactivate.campaigns.store import LEASE, Claim, db_moment, outbox_ids
 from reactivate.channels.models import OutboundMessage
 from reactivate.channels.registry import adapter_for
 from reactivate.leads.choices import Channel, InteractionKind, LeadStatus
@@ -126,6 +128,8 @@ class Batch(Delivering):
 
     def __init__(self, claim: Claim, now: datetime) -> None:
         self.now, self.tag = now, claim.tag
+        self.senders = None  # the threads of a concurrent channel's calls (delivery.py)
+        self.renewed = time.monotonic()
         # The batch as a subquery: lists of 500 ids cost the ORM more than the queries do.
         claimed = Enrollment.objects.filter(claimed_by=claim.tag, claimed_until__isnull=False)
         lead_ids = claimed.values("lead_id")
@@ -218,9 +222,11 @@ class Batch(Delivering):
                 # its sends wait in their enrolments, and the log says why.
                 log.exception(FAILED_MESSAGE, [e.pk for e in group])
                 continue
+            self.open_pool(adapter)
             try:
                 self.deliver_group(group, adapter, report)
             finally:
+                self.close_pool()
                 if hasattr(adapter, "close"):
                     adapter.close()
         self.write()
@@ -229,6 +235,7 @@ class Batch(Delivering):
         size = max(1, getattr(adapter, "sends_per_commit", 1))
         for start in range(0, len(group), size):
             chunk = group[start : start + size]
+            self.renew()
             try:
                 outcomes = self.deliver(chunk, adapter)
             except Exception:
@@ -236,6 +243,16 @@ class Batch(Delivering):
                 continue
             for enrollment, action in outcomes:
                 self.apply(enrollment, action, report)
+
+    def renew(self) -> None:
+        """Hold the claim while sends take their time (a slow provider, a sender's rate):
+        past a third of the lease, the batch's claims are extended by a lease."""
+        if time.monotonic() - self.renewed < LEASE.total_seconds() / 3:
+            return
+        Enrollment.objects.filter(claimed_by=self.tag, claimed_until__isnull=False).update(
+            claimed_until=timezone.now() + LEASE
+        )
+        self.renewed = time.monotonic()
 
     # Deciding.
 

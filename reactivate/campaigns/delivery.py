@@ -9,9 +9,11 @@ enrolment and step). Kept apart from the decisions (decide.py) and the batch's b
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from reactivate.campaigns.decide import Action
@@ -25,7 +27,8 @@ from reactivate.campaigns.store import (
     outbox_ids,
 )
 from reactivate.channels.base import DeliveryError
-from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.channels.events import Event, record_event
+from reactivate.channels.models import EventKind, OutboundMessage, OutboundStatus
 from reactivate.leads.choices import InteractionKind
 from reactivate.leads.models import Interaction
 from reactivate.messaging.fields import lead_context
@@ -130,10 +133,9 @@ class Delivering:
         for key in by_key.keys() - done:
             outcomes.append((by_key[key], Action("wait", BUSY, self.now + LEASE)))
         sent, failed = [], []
-        for message in taken:
-            try:
-                result = adapter.send(message)
-            except DeliveryError as exc:
+        for message, result in self.call(adapter, taken):
+            if isinstance(result, DeliveryError):
+                exc = result
                 failed.append((message, exc))
                 permanent = exc.permanent
                 why = f"not delivered: {exc}" if permanent else f"the channel will retry: {exc}"
@@ -168,7 +170,54 @@ class Delivering:
                 TIMELINE,
                 [self.timeline(m, by_key[m.idempotency_key]) for m, _ in sent],
             )
+        for message, exc in failed:
+            if exc.code:  # the provider's refusal means what its late report would
+                refusal = Event(
+                    provider=adapter.name,
+                    channel=message.channel,
+                    kind=EventKind.FAILED,
+                    event_id=f"refused-{message.pk}",
+                    code=exc.code,
+                    description=str(exc),
+                    raw={"error": str(exc), "code": exc.code},
+                )
+                record_event(refusal, outbound=message)
         return outcomes
+
+    def call(self, adapter, messages: list[OutboundMessage]) -> list[tuple]:
+        """Each message through the channel: (message, SendResult or DeliveryError).
+
+        An adapter that calls a provider over the network says ``concurrent``: its calls run
+        at once on a bounded pool (they wait on the network, not the processor), after it
+        has reserved its senders' rate for them (``prepare``). The calls touch no database.
+        """
+        if not messages:
+            return []
+        if hasattr(adapter, "prepare"):
+            adapter.prepare(messages)
+
+        def attempt(message: OutboundMessage):
+            try:
+                return message, adapter.send(message)
+            except DeliveryError as exc:
+                return message, exc
+
+        if self.senders is None or len(messages) == 1:
+            return [attempt(m) for m in messages]
+        return list(self.senders.map(attempt, messages))
+
+    def open_pool(self, adapter) -> None:
+        """Threads for a concurrent adapter's calls, kept for the whole group so that each
+        keeps its connection (an SMTP session, an HTTPS connection) from message to message."""
+        self.senders = None
+        if getattr(adapter, "concurrent", False):
+            workers = max(1, settings.SEND_CONCURRENCY)
+            self.senders = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="send")
+
+    def close_pool(self) -> None:
+        if self.senders is not None:
+            self.senders.shutdown(wait=True)
+            self.senders = None
 
     def insert(self, fresh: list[OutboundMessage]) -> list[OutboundMessage]:
         """Write new outbox rows; a row another worker wrote first (it took over an

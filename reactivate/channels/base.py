@@ -19,9 +19,13 @@ class SendResult:
 
 
 class DeliveryError(Exception):
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    """``code`` is the provider's error code, when it gave one (Twilio 21610…): the engine
+    records the refusal as a channel event, so it has the same effect as a late report."""
+
+    def __init__(self, message: str, *, permanent: bool, code: str = "") -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.code = code
 
 
 class ChannelAdapter(Protocol):

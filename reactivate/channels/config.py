@@ -31,7 +31,14 @@ PROVIDERS = {
             ("url",),
         ),
     },
-    "sms": {"sandbox": ((), (), ())},
+    "sms": {
+        "sandbox": ((), (), ()),
+        "twilio": (
+            ("account_sid", "auth_token"),
+            ("from_number", "messaging_service_sid", "mps"),
+            ("auth_token",),
+        ),
+    },
     "call": {"sandbox": ((), (), ())},
     "letter": {"sandbox": ((), (), ())},
 }
@@ -76,6 +83,8 @@ def channel_configure(
 
 
 def _check(provider: str, values: dict[str, str]) -> None:
+    if provider == "twilio":
+        _check_twilio(values)
     if provider != "smtp":
         return
     try:
@@ -91,6 +100,25 @@ def _check(provider: str, values: dict[str, str]) -> None:
     selector = values.get("dkim_selector", "")
     if selector and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", selector, re.I):
         raise ConfigError("dkim_selector is one DNS label, e.g. reactivate1")
+
+
+def _check_twilio(values: dict[str, str]) -> None:
+    if not re.fullmatch(r"AC[0-9a-fA-F]{32}", values["account_sid"]):
+        raise ConfigError("account_sid is AC followed by 32 hex digits (Twilio Console → Account).")
+    number, service = values.get("from_number", ""), values.get("messaging_service_sid", "")
+    if not number and not service:
+        raise ConfigError("twilio needs from_number or messaging_service_sid to send from.")
+    if number and not re.fullmatch(r"\+[1-9]\d{6,14}|\d{5,6}", number):
+        raise ConfigError("from_number is an E.164 number (+15125550100) or a short code.")
+    if service and not re.fullmatch(r"MG[0-9a-fA-F]{32}", service):
+        raise ConfigError("messaging_service_sid is MG followed by 32 hex digits.")
+    if values.get("mps"):
+        try:
+            rate = float(values["mps"])
+        except ValueError:
+            rate = 0
+        if not 0 < rate <= 1000:
+            raise ConfigError("mps is messages a second for this sender, e.g. 1 or 3 or 100.")
 
 
 def dkim_record(config: ChannelConfig) -> str:

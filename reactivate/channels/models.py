@@ -36,6 +36,10 @@ class OutboundMessage(models.Model):
     provider = models.CharField(max_length=30, blank=True)
     provider_id = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
+    # The provider's latest word on it (channels.events): delivered, bounced…, never moved
+    # back by a report that arrives late.
+    delivery = models.CharField(max_length=12, blank=True)
+    delivery_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -52,6 +56,8 @@ class OutboundMessage(models.Model):
                 condition=models.Q(status="sending"),
                 name="outbound_sending",
             ),
+            # Delivery reports name the message by the provider's id.
+            models.Index(fields=["provider_id"], name="outbound_provider_id"),
         ]
 
     def __str__(self) -> str:
@@ -91,3 +97,64 @@ class DomainCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}: {self.receives_mail}"
+
+
+class EventKind(models.TextChoices):
+    """One vocabulary for every provider's reports, the way django-anymail normalises ESPs."""
+
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    DEFERRED = "deferred", "Deferred"
+    BOUNCED = "bounced", "Bounced"
+    COMPLAINED = "complained", "Complained"
+    OPENED = "opened", "Opened"
+    CLICKED = "clicked", "Clicked"
+    FAILED = "failed", "Failed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class ChannelEvent(models.Model):
+    """One report from a provider about one message, kept as it came (``raw``).
+
+    ``event_id`` is unique, so a report delivered twice (providers retry webhooks) is stored
+    and acted on once. A report for a message this installation never sent is kept with no
+    practice, for a person to look at.
+    """
+
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    outbound = models.ForeignKey(
+        OutboundMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    provider = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    recipient = models.CharField(max_length=320, blank=True)
+    code = models.CharField(max_length=40, blank=True, help_text="Provider error or SMTP status.")
+    description = models.CharField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["practice", "kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.kind} {self.recipient}"
+
+
+class SenderPace(models.Model):
+    """When a sender (a phone number, a messaging service) may send its next message.
+
+    Every worker reserves its sends here before calling the provider, so a sender's rate
+    holds across workers (channels/sms/pace.py)."""
+
+    sender = models.CharField(max_length=64, unique=True)
+    next_free = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.sender} free at {self.next_free:%H:%M:%S.%f}"

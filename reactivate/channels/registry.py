@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
+
 from reactivate.channels.config import channel_settings
 from reactivate.channels.email.adapter import EmailAdapter
 from reactivate.channels.models import ChannelConfig
 from reactivate.channels.sandbox import SandboxAdapter
+from reactivate.channels.sms.adapter import TwilioAdapter
+from reactivate.channels.sms.mapping import default_rate
 from reactivate.tenancy.models import Practice
 
 
@@ -22,4 +27,20 @@ def adapter_for(practice: Practice, channel: str):
             reply_domain=values["reply_domain"],
             dkim_selector=values.get("dkim_selector", ""),
         )
+    if config.provider == "twilio":
+        number, service = values.get("from_number", ""), values.get("messaging_service_sid", "")
+        return TwilioAdapter(
+            account_sid=values["account_sid"],
+            auth_token=values["auth_token"],
+            from_number=number,
+            messaging_service_sid=service,
+            status_callback=status_callback_url(practice),
+            rate=float(values.get("mps") or default_rate(
+                from_number=number, messaging_service_sid=service
+            )),
+        )  # fmt: skip
     raise LookupError(f"No adapter for {config.provider}")
+
+
+def status_callback_url(practice: Practice) -> str:
+    return settings.SITE_URL + reverse("twilio_status", kwargs={"slug": practice.slug})

@@ -89,6 +89,7 @@ class InteractionKind(models.TextChoices):
     NOTE = "note", "Note"
     STATUS_CHANGE = "status_change", "Status changed"
     CONSENT_CHANGE = "consent_change", "Consent changed"
+    CONTACT_CHANGE = "contact_change", "Contact point changed"
     IMPORT = "import", "Imported"
     MERGE = "merge", "Merged"
 

@@ -9,9 +9,12 @@ every email template to it; CAN-SPAM).
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+import threading
 from email.utils import formataddr, make_msgid
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import escape, linebreaks
 
@@ -31,8 +34,9 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 class EmailAdapter:
     name = "smtp"
-    # A provider call over the network: one message per "sending" commit (channels/base.py).
-    sends_per_commit = 1
+    # Calls over the network: several at once (engine: SEND_CONCURRENCY), each thread on its
+    # own SMTP session, each message committed as "sending" before its call.
+    concurrent = True
 
     def __init__(
         self, *, url: str, from_email: str, from_name: str, reply_domain: str, dkim_selector=""
@@ -40,7 +44,15 @@ class EmailAdapter:
         self.options = parse_smtp_url(url)
         self.from_email, self.from_name, self.reply_domain = from_email, from_name, reply_domain
         self.dkim_selector = dkim_selector
-        self.connection = None
+        self.sends_per_commit = max(1, int(getattr(settings, "SEND_CONCURRENCY", 8)))
+        self.local = threading.local()
+        self.sessions: list = []
+        self.lock = threading.Lock()
+
+    @property
+    def connection(self):
+        """This thread's SMTP session, opened on first use."""
+        return getattr(self.local, "connection", None)
 
     def message(self, outbound: OutboundMessage, lead: Lead) -> EmailMultiAlternatives:
         domain = self.from_email.rpartition("@")[2]
@@ -63,14 +75,19 @@ class EmailAdapter:
         return email
 
     def send(self, outbound: OutboundMessage) -> SendResult:
-        lead = Lead.objects.only("id", "practice_id").get(pk=outbound.lead_id)
+        # The reply address and the unsubscribe link need only the lead's and the practice's
+        # ids: no query, so sends can run on threads with no database connection of their own.
+        lead = Lead(pk=outbound.lead_id, practice_id=outbound.practice_id)
         return self.deliver(self.message(outbound, lead))
 
     def deliver(self, email: EmailMultiAlternatives) -> SendResult:
         try:
             if self.connection is None:
-                self.connection = get_connection(SMTP_BACKEND, fail_silently=False, **self.options)
-                self.connection.open()
+                session = get_connection(SMTP_BACKEND, fail_silently=False, **self.options)
+                session.open()
+                self.local.connection = session
+                with self.lock:
+                    self.sessions.append(session)
             if self.dkim_selector:
                 self._send_signed(email)
             else:
@@ -86,7 +103,7 @@ class EmailAdapter:
                 f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            self.close()
+            self._drop()
             raise DeliveryError(
                 f"the mail server could not be reached: {exc}", permanent=False
             ) from exc
@@ -100,9 +117,22 @@ class EmailAdapter:
         signed = dkim_signature(raw, domain, self.dkim_selector) + raw
         self.connection.connection.sendmail(self.from_email, email.recipients(), signed)
 
+    def _drop(self) -> None:
+        """Forget this thread's session (broken): the next message opens a new one."""
+        session = self.connection
+        self.local.connection = None
+        if session is not None:
+            with self.lock:
+                if session in self.sessions:
+                    self.sessions.remove(session)
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                session.close()
+
     def close(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.close()
-            finally:
-                self.connection = None
+        """Every thread's session, at the end of a batch."""
+        with self.lock:
+            sessions, self.sessions = self.sessions, []
+        for session in sessions:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                session.close()
+        self.local = threading.local()

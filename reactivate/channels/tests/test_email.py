@@ -217,7 +217,7 @@ class ConfigureTests(SmtpTestCase):
                          "--to", "a@b.example")  # fmt: skip
         with self.assertRaisesMessage(CommandError, "not available yet"):
             call_command("channels", "configure", "--practice", "north", "--channel", "sms",
-                         "--provider", "twilio", "--set", "account_sid=AC1")  # fmt: skip
+                         "--provider", "vonage", "--set", "account_sid=AC1")  # fmt: skip
 
     @mock.patch("reactivate.channels.testing_send.timezone.now", return_value=MORNING)
     def test_a_lead_the_gate_holds_gets_no_test(self, _now):
