@@ -108,6 +108,8 @@ class Delivering:
                 queued.append(message)  # a retry after a passing failure
             else:
                 outcomes.append((enrollment, self.earlier(enrollment, message)))
+        if hasattr(adapter, "prepare") and (fresh or queued):
+            adapter.prepare(len(fresh) + len(queued))  # a sender's rate: slots reserved first
         # Claim the sends: new rows go in as sending and queued ones move to sending only if
         # still queued, committed before the channel is called.
         with transaction.atomic():
@@ -188,13 +190,11 @@ class Delivering:
         """Each message through the channel: (message, SendResult or DeliveryError).
 
         An adapter that calls a provider over the network says ``concurrent``: its calls run
-        at once on a bounded pool (they wait on the network, not the processor), after it
-        has reserved its senders' rate for them (``prepare``). The calls touch no database.
+        at once on a bounded pool (they wait on the network, not the processor). The calls
+        touch no database.
         """
         if not messages:
             return []
-        if hasattr(adapter, "prepare"):
-            adapter.prepare(messages)
 
         def attempt(message: OutboundMessage):
             try:

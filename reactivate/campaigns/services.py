@@ -281,7 +281,13 @@ def simulate_reply(*, message: OutboundMessage, text: str, actor: AbstractBaseUs
 
 
 def resolve_uncertain(
-    *, message: OutboundMessage, went_out: bool, actor: AbstractBaseUser | None
+    *,
+    message: OutboundMessage,
+    went_out: bool,
+    actor: AbstractBaseUser | None,
+    decided_by: str = "a person",
+    provider_id: str = "",
+    now: datetime | None = None,
 ) -> None:
     """A person's answer about a send that a dead worker left in doubt.
 
@@ -289,13 +295,14 @@ def resolve_uncertain(
     on the lead's timeline when it picks the enrolment up). It did not: it is queued again and
     its enrolment resumes, so the engine sends it, through the gate, like any other step.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         changed = OutboundMessage.objects.filter(
             pk=message.pk, status=OutboundStatus.UNCERTAIN
         ).update(
             **(
                 {"status": OutboundStatus.SENT, "sent_at": message.sending_at or now}
+                | ({"provider_id": provider_id} if provider_id else {})
                 if went_out
                 else {"status": OutboundStatus.QUEUED, "sending_at": None}
             )
@@ -309,14 +316,14 @@ def resolve_uncertain(
             status=EnrollmentStatus.ACTIVE,
             next_action_at=now,
             claimed_until=None,
-            last_decision="a person said it " + ("went out" if went_out else "did not go out"),
+            last_decision=f"{decided_by} said it " + ("went out" if went_out else "did not go out"),
         )
         audit_record(
             practice=message.practice,
             actor=actor,
             action=AuditAction.SEND_RESOLVED,
             obj=message,
-            detail={"went_out": went_out},
+            detail={"went_out": went_out, "decided_by": decided_by},
         )
 
 

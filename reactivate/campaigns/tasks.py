@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from reactivate.campaigns.engine import BATCH, run_due
+from reactivate.campaigns.reconcile import reconcile_uncertain
 from reactivate.campaigns.services import complete_finished
 from reactivate.campaigns.stops import stop_closed_leads
 
@@ -16,6 +17,7 @@ def send_due_steps() -> None:
     # Claims are compare-and-swap, so several workers could share this; the lock only
     # keeps one periodic run per worker pool from overlapping itself.
     stop_closed_leads()
+    reconcile_uncertain()
     while run_due(limit=BATCH).claimed == BATCH:
         pass
     complete_finished()

@@ -8,6 +8,7 @@ Twilio's API instead of api.twilio.com: the tests and the send benchmark use one
 from __future__ import annotations
 
 import threading
+from collections import deque
 from datetime import timedelta
 
 import requests
@@ -73,22 +74,23 @@ class TwilioAdapter:
         )
         self.from_number, self.service = from_number, messaging_service_sid
         self.status_callback, self.rate = status_callback, rate
-        self.slots: dict[int, float] = {}
+        self.slots: deque = deque()
         self.lock = threading.Lock()
 
     @property
     def sender(self) -> str:
         return self.service or self.from_number
 
-    def prepare(self, messages: list[OutboundMessage]) -> None:
-        """Reserve the sender's slots for these messages (main thread, before the calls)."""
-        starts = pace.reserve(f"twilio:{self.sender}", len(messages), self.rate)
+    def prepare(self, count: int) -> None:
+        """Reserve the sender's slots for the next ``count`` calls. Called before their
+        messages are committed as sending, so a failure here leaves nothing in doubt."""
+        starts = pace.reserve(f"twilio:{self.sender}", count, self.rate)
         with self.lock:
-            self.slots.update({m.pk: at for m, at in zip(messages, starts, strict=True)})
+            self.slots = deque(starts)
 
     def send(self, outbound: OutboundMessage) -> SendResult:
         with self.lock:
-            slot = self.slots.pop(outbound.pk, None)
+            slot = self.slots.popleft() if self.slots else None
         if slot is not None:
             pace.wait_until(slot)
         options = {"to": outbound.to_value, "body": outbound.body}

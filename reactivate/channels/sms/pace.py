@@ -17,8 +17,8 @@ from django.utils import timezone
 from reactivate.channels.models import SenderPace
 
 
-def reserve(sender: str, count: int, rate: float, now: datetime | None = None) -> list[float]:
-    """``count`` start times (``time.time()`` seconds) one ``1/rate`` apart for ``sender``."""
+def reserve(sender: str, count: int, rate: float, now: datetime | None = None) -> list[datetime]:
+    """``count`` start times one ``1/rate`` apart for ``sender``."""
     if count <= 0:
         return []
     now = now or timezone.now()
@@ -29,11 +29,10 @@ def reserve(sender: str, count: int, rate: float, now: datetime | None = None) -
         start = max(pace.next_free, now)
         pace.next_free = start + gap * count
         pace.save(update_fields=["next_free"])
-    first = time.time() + (start - now).total_seconds()
-    return [first + i / rate for i in range(count)]
+    return [start + gap * i for i in range(count)]
 
 
-def wait_until(moment: float) -> None:
-    delay = moment - time.time()
+def wait_until(moment: datetime) -> None:
+    delay = (moment - timezone.now()).total_seconds()
     if delay > 0:
         time.sleep(delay)
