@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reactivate.segments",
     "reactivate.messaging",
     "reactivate.channels",
+    "reactivate.followups",
     "reactivate.campaigns",
     "reactivate.demo",
 ]
@@ -162,6 +163,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # The Twilio SDK logs every request and response at INFO: headers included.
+        "twilio.http_client": {"level": "WARNING"},
         # A handler of its own here keeps `reactivate worker` from adding huey's (a second
         # copy of every line, in another format).
         "huey": {"handlers": ["console"], "propagate": False},
@@ -169,12 +172,12 @@ LOGGING = {
 }
 
 LEADS_PER_PAGE = envint("LEADS_PER_PAGE", 50)
-# Look up each email domain's mail servers during imports (needs outbound DNS; off by default).
 # Provider calls of one batch made at once per worker (each committed as "sending" first, so a
 # crash leaves at most this many messages in doubt).
-SEND_CONCURRENCY = int(envstr("SEND_CONCURRENCY", "8"))
+SEND_CONCURRENCY = envint("SEND_CONCURRENCY", 8)
 # Empty: Twilio itself. A URL: a stand-in of Twilio's API (tests, the send benchmark).
 TWILIO_API_BASE = envstr("TWILIO_API_BASE", "")
+# Look up each email domain's mail servers during imports (needs outbound DNS; off by default).
 IMPORT_CHECK_EMAIL_DNS = envbool("IMPORT_CHECK_EMAIL_DNS", False)
 # The DNS servers the deliverability check asks ("host" or "host:port", comma-separated);
 # blank: the system's resolvers.

@@ -15,6 +15,7 @@ practice_urls = [
     path("", include("reactivate.messaging.urls")),
     path("", include("reactivate.channels.urls")),
     path("", include("reactivate.campaigns.urls")),
+    path("", include("reactivate.followups.urls")),
 ]
 
 urlpatterns = [

@@ -34,6 +34,8 @@ class AuditAction(models.TextChoices):
     LEADS_MERGED = "leads.merged", "Merged two leads"
     LEADS_KEPT_APART = "leads.kept_apart", "Kept two leads apart"
     MERGE_UNDONE = "merge.undone", "Undid a merge"
+    CALL_LOGGED = "call.logged", "Logged a call's outcome"
+    LETTERS_MAILED = "letters.mailed", "Marked a print batch mailed"
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from reactivate.campaigns.decide import Action, after_wait, decide_next, has_valid_phone, specs
 from reactivate.campaigns.delivery import Delivering
+from reactivate.campaigns.handoffs import HANDED_OFF, Handoffs
 from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus, Step
 from reactivate.campaigns.selectors import campaign_source
 from reactivate.campaigns.store import LEASE, Claim, db_moment, outbox_ids
@@ -111,7 +112,7 @@ class Plan:
     gate: Decision | None
 
 
-class Batch(Delivering):
+class Batch(Delivering, Handoffs):
     """One claimed batch of enrolments, decided and carried out together.
 
     What the decisions need (leads, contact points, consents, suppressions, recent touches,
@@ -214,6 +215,9 @@ class Batch(Delivering):
             else:
                 self.apply(enrollment, action, report)
         for (_, channel), group in sends.items():
+            if channel in HANDED_OFF:  # a call or a letter: work for a person, not a send
+                self.hand_off(channel, group, report)
+                continue
             practice = self.plans[group[0].pk].lead.practice
             try:
                 adapter = adapter_for(practice, channel)

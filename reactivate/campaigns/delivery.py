@@ -108,11 +108,12 @@ class Delivering:
                 queued.append(message)  # a retry after a passing failure
             else:
                 outcomes.append((enrollment, self.earlier(enrollment, message)))
-        if hasattr(adapter, "prepare") and (fresh or queued):
-            adapter.prepare(len(fresh) + len(queued))  # a sender's rate: slots reserved first
         # Claim the sends: new rows go in as sending and queued ones move to sending only if
         # still queued, committed before the channel is called.
         with transaction.atomic():
+            if hasattr(adapter, "prepare") and (fresh or queued):
+                # A sender's rate: its slots are reserved in the same commit as the claims.
+                adapter.prepare(len(fresh) + len(queued))
             taken = self.insert(fresh)
             if queued:
                 # Compare-and-swap in one statement: a row another worker moved first is not

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reactivate.channels.models import ChannelEvent, EventKind, OutboundMessage
@@ -27,6 +29,8 @@ from reactivate.leads.choices import Channel, LineType, SuppressionReason, Valid
 from reactivate.leads.models import ContactPoint
 from reactivate.leads.optout import opt_out
 from reactivate.leads.reachability import point_set_validity
+
+log = logging.getLogger("reactivate.channels.events")
 
 # How far along a message is; a report only ever moves it further.
 DELIVERY_RANK = {
@@ -70,21 +74,19 @@ class Event:
 def record_event(
     event: Event, *, outbound: OutboundMessage | None = None
 ) -> tuple[ChannelEvent, bool]:
-    """Store the report and act on it; (the stored report, False) when it came before.
+    """Store the report, then act on it; (the stored report, False) when it came before.
 
-    The message is found by the provider's id (within the practice whose webhook received
-    the report), or given: a refusal at send time has no provider id yet."""
-    if outbound is None and event.message_id:
-        found = OutboundMessage.objects.filter(provider_id=event.message_id, channel=event.channel)
-        if event.practice_id is not None:
-            found = found.filter(practice_id=event.practice_id)
-        outbound = found.select_related("lead__practice").first()
-    at = event.occurred_at or timezone.now()
+    The message is found by the provider's id (within the practice whose webhook or
+    mailbox received the report), or given: a refusal at send time has no provider id yet.
+    A report is committed before it is acted on, so a failure while acting loses nothing:
+    the report keeps its error and ``process_pending`` tries again.
+    """
+    outbound = outbound or _message(event)
     key = event.key()
     try:
         with transaction.atomic():
             stored = ChannelEvent.objects.create(
-                practice_id=outbound.practice_id if outbound else None,
+                practice_id=outbound.practice_id if outbound else event.practice_id,
                 outbound=outbound,
                 channel=event.channel,
                 provider=event.provider,
@@ -93,15 +95,63 @@ def record_event(
                 recipient=(event.recipient or (outbound.to_value if outbound else ""))[:320],
                 code=str(event.code or "")[:40],
                 description=event.description[:500],
-                occurred_at=at,
+                permanent=event.permanent,
+                occurred_at=event.occurred_at or timezone.now(),
                 raw=event.raw,
             )
-            if outbound is not None:
-                _advance(outbound, event.kind, at)
-                _follow(outbound, event, at)
     except IntegrityError:
-        return ChannelEvent.objects.get(event_id=key), False
+        stored = ChannelEvent.objects.get(event_id=key)
+        if stored.processed_at is not None:
+            return stored, False
+    process_event(stored)
     return stored, True
+
+
+def process_event(stored: ChannelEvent) -> bool:
+    """Act on a stored report once; False (with the error kept) when acting failed."""
+    try:
+        with transaction.atomic():
+            locked = ChannelEvent.objects.select_for_update().get(pk=stored.pk)
+            if locked.processed_at is not None:
+                return True
+            if locked.outbound_id is not None:
+                outbound = OutboundMessage.objects.select_related("lead__practice").get(
+                    pk=locked.outbound_id
+                )
+                _advance(outbound, locked.kind, locked.occurred_at)
+                _follow(outbound, locked)
+            locked.processed_at, locked.error = timezone.now(), ""
+            locked.save(update_fields=["processed_at", "error"])
+    except Exception as exc:
+        log.exception("channel event %s could not be processed", stored.pk)
+        ChannelEvent.objects.filter(pk=stored.pk).update(error=repr(exc)[:2000])
+        return False
+    return True
+
+
+def process_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+    """Reports stored but not acted on (a crash, an error): acted on again; how many now are."""
+    pending = ChannelEvent.objects.filter(
+        processed_at__isnull=True, received_at__lt=timezone.now() - older_than
+    ).order_by("received_at")[:limit]
+    return sum(process_event(stored) for stored in pending)
+
+
+def _message(event: Event) -> OutboundMessage | None:
+    """The message a report is about: by the provider's id, with or without the angle
+    brackets of a Message-ID; else, for a report that reached a practice's own mailbox or
+    webhook without one, the latest message to that address."""
+    found = OutboundMessage.objects.filter(channel=event.channel)
+    if event.practice_id is not None:
+        found = found.filter(practice_id=event.practice_id)
+    if event.message_id:
+        bare = event.message_id.strip().strip("<>")
+        match = found.filter(provider_id__in=[bare, f"<{bare}>"]).first()
+        if match is not None or event.practice_id is None:
+            return match
+    if event.recipient and event.practice_id is not None:
+        return found.filter(to_value=event.recipient.lower()).order_by("-sent_at", "-id").first()
+    return None
 
 
 def _advance(outbound: OutboundMessage, kind: str, at: datetime) -> None:
@@ -114,9 +164,9 @@ def _advance(outbound: OutboundMessage, kind: str, at: datetime) -> None:
         outbound.delivery, outbound.delivery_at = kind, at
 
 
-def _follow(outbound: OutboundMessage, event: Event, at: datetime) -> None:
+def _follow(outbound: OutboundMessage, event: ChannelEvent) -> None:
     """The contact point and the person's consent, after what the provider said."""
-    code, kind = str(event.code or ""), event.kind
+    code, kind, at = event.code, event.kind, event.occurred_at
     said = f"{event.provider} {kind}" + (f" {code}" if code else "")
     evidence = event.description or said
     if kind in (EventKind.COMPLAINED, EventKind.UNSUBSCRIBED) or code in OPT_OUT_CODES:
@@ -147,9 +197,9 @@ def _follow(outbound: OutboundMessage, event: Event, at: datetime) -> None:
         )
     elif kind == EventKind.DEFERRED or (kind == EventKind.BOUNCED and not event.permanent):
         soft = ChannelEvent.objects.filter(
+            Q(kind=EventKind.DEFERRED) | Q(kind=EventKind.BOUNCED, permanent=False),
             practice_id=outbound.practice_id,
             outbound__to_value=outbound.to_value,
-            kind__in=[EventKind.DEFERRED, EventKind.BOUNCED],
             occurred_at__gte=at - SOFT_BOUNCE_WINDOW,
         ).count()
         if soft >= SOFT_BOUNCE_LIMIT:

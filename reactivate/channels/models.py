@@ -135,13 +135,25 @@ class ChannelEvent(models.Model):
     recipient = models.CharField(max_length=320, blank=True)
     code = models.CharField(max_length=40, blank=True, help_text="Provider error or SMTP status.")
     description = models.CharField(max_length=500, blank=True)
+    permanent = models.BooleanField(default=True, help_text="A bounce: 5.x.x, not 4.x.x.")
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
     raw = models.JSONField(default=dict, blank=True)
+    # Stored first, acted on after: a report whose processing failed keeps its error here
+    # and is processed again (channels.tasks), never lost.
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["practice", "kind", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["practice", "kind", "occurred_at"]),
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(processed_at__isnull=True),
+                name="channel_event_unprocessed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.kind} {self.recipient}"

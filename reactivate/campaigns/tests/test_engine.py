@@ -20,6 +20,8 @@ from reactivate.campaigns.services import (
 )
 from reactivate.channels.base import SendResult
 from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.followups.models import CallTask, TaskStatus
+from reactivate.followups.services import call_log_outcome
 from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LeadStatus, LineType
 from reactivate.leads.consent import Decision
 from reactivate.leads.models import Consent, ContactPoint, Lead
@@ -133,6 +135,9 @@ class CampaignRun(BaseTestCase):
     def run_days(self, days: int) -> None:
         for day in range(days + 1):
             run_due(MORNING + timedelta(days=day))
+            # The coordinator works the day's calls: nobody picks up.
+            for task in CallTask.objects.filter(status=TaskStatus.OPEN):
+                call_log_outcome(task=task, outcome="no_answer", actor=self.north_coordinator)
 
     def test_the_whole_sequence_once_then_back_to_the_pool(self):
         enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
@@ -155,11 +160,12 @@ class CampaignRun(BaseTestCase):
             )
             high_value = lead.estimated_value >= 5000
             expected = (
-                ["email", "sms", "call", "email", "sms"]
-                + (["letter"] if high_value else [])
-                + ["email"]
+                ["email", "sms", "email", "sms"] + (["letter"] if high_value else []) + ["email"]
             )
             self.assertEqual(sent, expected, lead.first_name)
+            # The call step was a task for a person, logged once, never a message.
+            (call,) = CallTask.objects.filter(lead=lead)
+            self.assertEqual((call.outcome, call.resumed_at is not None), ("no_answer", True))
             lead.refresh_from_db()
             self.assertEqual((lead.status, lead.cycle_count), (LeadStatus.STALLED, 1))
             self.assertIsNotNone(lead.next_eligible_at)

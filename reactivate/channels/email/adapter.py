@@ -39,9 +39,13 @@ class EmailAdapter:
     concurrent = True
 
     def __init__(
-        self, *, url: str, from_email: str, from_name: str, reply_domain: str, dkim_selector=""
-    ):
-        self.options = parse_smtp_url(url)
+        self, *, from_email: str, from_name: str, reply_domain: str, url: str = "",
+        dkim_selector: str = "", backend: str = SMTP_BACKEND, options: dict | None = None,
+    ) -> None:  # fmt: skip
+        """``url`` for SMTP (smtp://user:pass@host:587?starttls=1); an ESP's adapter
+        (esp.py) gives its anymail ``backend`` and ``options`` instead."""
+        self.backend = backend
+        self.options = parse_smtp_url(url) if url else dict(options or {})
         self.from_email, self.from_name, self.reply_domain = from_email, from_name, reply_domain
         self.dkim_selector = dkim_selector
         self.sends_per_commit = max(1, int(getattr(settings, "SEND_CONCURRENCY", 8)))
@@ -82,12 +86,7 @@ class EmailAdapter:
 
     def deliver(self, email: EmailMultiAlternatives) -> SendResult:
         try:
-            if self.connection is None:
-                session = get_connection(SMTP_BACKEND, fail_silently=False, **self.options)
-                session.open()
-                self.local.connection = session
-                with self.lock:
-                    self.sessions.append(session)
+            self.session()
             if self.dkim_selector:
                 self._send_signed(email)
             else:
@@ -108,6 +107,16 @@ class EmailAdapter:
                 f"the mail server could not be reached: {exc}", permanent=False
             ) from exc
         return SendResult(provider=self.name, provider_id=email.extra_headers["Message-ID"])
+
+    def session(self):
+        """This thread's connection to the mail server or the ESP, opened on first use."""
+        if self.connection is None:
+            session = get_connection(self.backend, fail_silently=False, **self.options)
+            session.open()
+            self.local.connection = session
+            with self.lock:
+                self.sessions.append(session)
+        return self.connection
 
     def _send_signed(self, email: EmailMultiAlternatives) -> None:
         # The signature covers the exact bytes that go out, so they are built once, signed,

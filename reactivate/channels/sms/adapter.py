@@ -82,8 +82,8 @@ class TwilioAdapter:
         return self.service or self.from_number
 
     def prepare(self, count: int) -> None:
-        """Reserve the sender's slots for the next ``count`` calls. Called before their
-        messages are committed as sending, so a failure here leaves nothing in doubt."""
+        """Reserve the sender's slots for the next ``count`` calls. Called in the transaction
+        that claims their messages as sending, so a failure here leaves nothing in doubt."""
         starts = pace.reserve(f"twilio:{self.sender}", count, self.rate)
         with self.lock:
             self.slots = deque(starts)

@@ -273,21 +273,27 @@ class ConfigureTests(BaseTestCase):
 
 
 class PaceTests(BaseTestCase):
-    def test_two_workers_reserving_for_one_sender_never_share_a_slot(self):
-        first = pace.reserve("twilio:+13125550199", 3, rate=2.0, now=MORNING)
-        second = pace.reserve("twilio:+13125550199", 2, rate=2.0, now=MORNING)
-        slots = first + second
-        gaps = [(b - a).total_seconds() for a, b in pairwise(slots)]
-        self.assertEqual(gaps, [0.5, 0.5, 0.5, 0.5])
+    def test_a_long_code_sends_one_a_second_whoever_asks(self):
+        first = pace.reserve("twilio:+13125550199", 3, rate=1.0, now=MORNING)
+        second = pace.reserve("twilio:+13125550199", 2, rate=1.0, now=MORNING)  # another worker
+        gaps = [(b - a).total_seconds() for a, b in pairwise(first + second)]
+        self.assertEqual(gaps, [1.0, 1.0, 1.0, 1.0])
         row = SenderPace.objects.get(sender="twilio:+13125550199")
-        self.assertEqual(row.next_free, MORNING + timedelta(seconds=2.5))
+        self.assertEqual(row.next_free, MORNING + timedelta(seconds=5))
 
-    def test_an_idle_sender_saves_up_no_burst(self):
+    def test_a_fast_sender_bursts_one_seconds_worth_then_holds_its_rate(self):
+        slots = pace.reserve("twilio:55501", 250, rate=100.0, now=MORNING)
+        offsets = [(slot - MORNING).total_seconds() for slot in slots]
+        self.assertEqual(offsets[:100], [0.0] * 100)  # a second's worth at once
+        self.assertAlmostEqual(offsets[-1], 1.5)  # then 100 a second: 250 take 2.5 s in all
+        self.assertEqual(sorted(offsets), offsets)
+
+    def test_an_idle_sender_saves_up_no_more(self):
         pace.reserve("twilio:+1", 1, rate=1.0, now=MORNING)
-        later = pace.reserve("twilio:+1", 1, rate=1.0, now=MORNING + timedelta(hours=1))
+        later = pace.reserve("twilio:+1", 2, rate=1.0, now=MORNING + timedelta(hours=1))
+        self.assertEqual(later[1] - later[0], timedelta(seconds=1))
         row = SenderPace.objects.get(sender="twilio:+1")
-        self.assertEqual(row.next_free, MORNING + timedelta(hours=1, seconds=1))
-        self.assertEqual(len(later), 1)
+        self.assertEqual(row.next_free, MORNING + timedelta(hours=1, seconds=2))
 
 
 class LookupTests(SmsTestCase):

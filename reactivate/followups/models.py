@@ -1,0 +1,61 @@
+"""Work for a person: to begin with, the calls a sequence's call steps ask for."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from reactivate.leads.models import Lead
+from reactivate.tenancy.models import Practice
+
+
+class CallOutcome(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    VOICEMAIL = "voicemail", "Left a voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    DISCONNECTED = "disconnected", "Disconnected"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CallTask(models.Model):
+    """A call a person makes, never "sent" by the engine: the outcome they log moves the
+    sequence on (campaigns picks up ``done`` tasks it has not ``resumed`` yet)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="call_tasks")
+    # The step it stands for (enrollment-<id>-step-<position>): one task per step, ever.
+    key = models.CharField(max_length=100, unique=True)
+    source = models.CharField(max_length=40, blank=True, help_text="campaign-12")
+    phone = models.CharField(max_length=32)
+    script = models.TextField()
+    voicemail = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    outcome = models.CharField(max_length=14, choices=CallOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resumed_at = models.DateTimeField(null=True, blank=True, help_text="The sequence moved on.")
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["practice", "status", "due_at"]),
+            models.Index(
+                fields=["done_at"],
+                condition=models.Q(status="done", resumed_at__isnull=True),
+                name="call_task_to_resume",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"call {self.phone} ({self.status})"
