@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "anymail",
     "huey.contrib.djhuey",
     "reactivate.core",
     "reactivate.tenancy",
@@ -175,6 +176,28 @@ LEADS_PER_PAGE = envint("LEADS_PER_PAGE", 50)
 # Provider calls of one batch made at once per worker (each committed as "sending" first, so a
 # crash leaves at most this many messages in doubt).
 SEND_CONCURRENCY = envint("SEND_CONCURRENCY", 8)
+# The installation's own SMTP server, used by every practice that has not set an email
+# provider of its own (smtp://user:pass@host:587?starttls=1); empty: the sandbox.
+EMAIL_URL = envstr("EMAIL_URL", "")
+# The domain replies come back to for practices on EMAIL_URL (plus-addressed per lead).
+REPLY_DOMAIN = envstr("REPLY_DOMAIN", "")
+# ESP webhooks (django-anymail): the basic-auth secret every ESP's webhook URL carries
+# ("user:password"), and the signing keys of the ESPs that sign their requests.
+ANYMAIL = {
+    name: envstr(f"ANYMAIL_{name}", "")
+    for name in (
+        "WEBHOOK_SECRET",
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+        "POSTMARK_SERVER_TOKEN",
+        "SENDGRID_API_KEY",
+        "MAILGUN_API_KEY",
+        "BREVO_API_KEY",
+        "RESEND_SIGNING_SECRET",
+        "SPARKPOST_API_KEY",
+        "MAILERSEND_SIGNING_SECRET",
+    )
+    if envstr(f"ANYMAIL_{name}", "")
+}
 # Empty: Twilio itself. A URL: a stand-in of Twilio's API (tests, the send benchmark).
 TWILIO_API_BASE = envstr("TWILIO_API_BASE", "")
 # Look up each email domain's mail servers during imports (needs outbound DNS; off by default).

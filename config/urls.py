@@ -34,6 +34,8 @@ urlpatterns = [
     path("p/<slug:slug>/", include(practice_urls)),
     path("u/<str:token>/", unsubscribe, name="unsubscribe"),
     path("hooks/", include("reactivate.channels.hooks_urls")),
+    # ESP tracking and inbound webhooks, each checked the way its ESP signs (django-anymail).
+    path("hooks/anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages without a <link rel=icon> (the admin, JSON).
     path("favicon.ico", RedirectView.as_view(url=static("reactivate/favicon.svg"), permanent=True)),

@@ -16,6 +16,7 @@ from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.channels.email.addresses import BadSmtpUrl, parse_smtp_url
 from reactivate.channels.email.dkim_keys import ensure_key
+from reactivate.channels.email.esp import ESPS
 from reactivate.channels.models import ChannelConfig
 from reactivate.core.secrets import decrypt, encrypt
 from reactivate.tenancy.models import Practice
@@ -30,6 +31,15 @@ PROVIDERS = {
             ("from_name", "dkim_selector"),
             ("url",),
         ),
+        # An ESP through its API (django-anymail): its API key, and the same sender settings.
+        **{
+            esp: (
+                ("api_key", "from_email", "reply_domain"),
+                ("from_name", "sender_domain", "api_url"),
+                ("api_key",),
+            )
+            for esp in ESPS
+        },
     },
     "sms": {
         "sandbox": ((), (), ()),
@@ -85,12 +95,13 @@ def channel_configure(
 def _check(provider: str, values: dict[str, str]) -> None:
     if provider == "twilio":
         _check_twilio(values)
-    if provider != "smtp":
+    if provider not in ESPS and provider != "smtp":
         return
-    try:
-        parse_smtp_url(values["url"])
-    except BadSmtpUrl as exc:
-        raise ConfigError(str(exc)) from exc
+    if provider == "smtp":
+        try:
+            parse_smtp_url(values["url"])
+        except BadSmtpUrl as exc:
+            raise ConfigError(str(exc)) from exc
     try:
         validate_email(values["from_email"], check_deliverability=False)
     except EmailNotValidError as exc:

@@ -7,15 +7,25 @@ from django.urls import reverse
 
 from reactivate.channels.config import channel_settings
 from reactivate.channels.email.adapter import EmailAdapter
+from reactivate.channels.email.esp import ESPS, EspAdapter
 from reactivate.channels.models import ChannelConfig
 from reactivate.channels.sandbox import SandboxAdapter
 from reactivate.channels.sms.adapter import TwilioAdapter
 from reactivate.channels.sms.mapping import default_rate
+from reactivate.leads.choices import Channel
 from reactivate.tenancy.models import Practice
 
 
 def adapter_for(practice: Practice, channel: str):
     config = ChannelConfig.objects.filter(practice=practice, channel=channel).first()
+    if config is None and channel == Channel.EMAIL and settings.EMAIL_URL:
+        # The installation's own SMTP server, for practices with no provider of their own.
+        return EmailAdapter(
+            url=settings.EMAIL_URL,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_name=practice.name,
+            reply_domain=settings.REPLY_DOMAIN or settings.DEFAULT_FROM_EMAIL.partition("@")[2],
+        )
     if config is None or config.provider == "sandbox":
         return SandboxAdapter()
     values = channel_settings(config)
@@ -26,6 +36,16 @@ def adapter_for(practice: Practice, channel: str):
             from_name=values.get("from_name") or practice.name,
             reply_domain=values["reply_domain"],
             dkim_selector=values.get("dkim_selector", ""),
+        )
+    if config.provider in ESPS:
+        return EspAdapter(
+            esp=config.provider,
+            api_key=values["api_key"],
+            from_email=values["from_email"],
+            from_name=values.get("from_name") or practice.name,
+            reply_domain=values["reply_domain"],
+            sender_domain=values.get("sender_domain", ""),
+            api_url=values.get("api_url", ""),
         )
     if config.provider == "twilio":
         number, service = values.get("from_number", ""), values.get("messaging_service_sid", "")

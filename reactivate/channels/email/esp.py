@@ -30,11 +30,13 @@ RETRY_STATUSES = {408, 429}
 class EspAdapter(EmailAdapter):
     def __init__(
         self, *, esp: str, api_key: str, from_email: str, from_name: str, reply_domain: str,
-        sender_domain: str = "",
+        sender_domain: str = "", api_url: str = "",
     ) -> None:  # fmt: skip
         options = {ESPS[esp]: api_key}
         if sender_domain:
             options["sender_domain"] = sender_domain  # Mailgun: the domain the key sends for
+        if api_url:
+            options["api_url"] = api_url  # an EU region, a self-hosted server, a test stand-in
         super().__init__(
             from_email=from_email, from_name=from_name, reply_domain=reply_domain,
             backend=f"anymail.backends.{esp}.EmailBackend", options=options,
