@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reactivate.campaigns.batch import Batch, RunReport
-from reactivate.campaigns.handoffs import resume_after_calls
+from reactivate.campaigns.handoffs import resume_handoffs
 from reactivate.campaigns.models import EnrollmentStatus
 from reactivate.campaigns.replan import replan_windows
 from reactivate.campaigns.store import LEASE, Claim, db_moment
@@ -78,7 +78,7 @@ def run_due(
     worker = worker or worker_name()
     replan_windows(now)
     recover_uncertain(now)
-    resume_after_calls(now)
+    resume_handoffs(now)
     report = RunReport()
     claim = claim_due(now, limit=limit, worker=worker)
     report.claimed = len(claim.ids)

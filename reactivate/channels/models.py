@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from reactivate.leads.choices import Channel
@@ -170,3 +171,55 @@ class SenderPace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} free at {self.next_free:%H:%M:%S.%f}"
+
+
+class BatchStatus(models.TextChoices):
+    OPEN = "open", "Collecting letters"
+    CLOSED = "closed", "Ready to print"
+    MAILED = "mailed", "Mailed"
+
+
+class PrintBatch(models.Model):
+    """Letters printed and mailed together. Closing it fixes what is printed (later letters
+    start the next batch), so what is marked mailed is exactly what was printed."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(null=True, blank=True)
+    mailed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice"], condition=models.Q(status="open"), name="one_open_batch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"print batch {self.pk} ({self.status})"
+
+
+class Letter(models.Model):
+    """One letter of a sequence's letter step, in a print batch."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="letters")
+    batch = models.ForeignKey(PrintBatch, on_delete=models.CASCADE, related_name="letters")
+    key = models.CharField(max_length=100, unique=True, help_text="The step it stands for.")
+    source = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=500, help_text="One line, as the contact point holds it.")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    resumed_at = models.DateTimeField(null=True, blank=True, help_text="The sequence moved on.")
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return f"letter to {self.name}"

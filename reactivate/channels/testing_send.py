@@ -16,6 +16,7 @@ from django.utils import timezone
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.registry import adapter_for
+from reactivate.core.phones import parse_phone
 from reactivate.leads.choices import InteractionKind
 from reactivate.leads.consent import can_contact
 from reactivate.leads.models import Interaction, Lead
@@ -31,14 +32,21 @@ class TestRefused(Exception):
 
 
 def send_test(*, practice: Practice, channel: str, to: str) -> dict:
-    if channel != "email":
-        raise TestRefused(f"Test messages on {channel} arrive with its provider adapter.")
+    if channel not in ("email", "sms"):
+        raise TestRefused(f"{channel} has no messages to test: it is work for a person.")
+    if channel == "sms":
+        to = _phone(to, practice)
+        kind = "phone"
+    else:
+        to, kind = to.strip().lower(), "email"
     adapter = adapter_for(practice, channel)
     lead = (
-        Lead.objects.filter(practice=practice, contact_points__kind="email",
-                            contact_points__value=to.strip().lower()).first()
+        Lead.objects.filter(practice=practice, contact_points__kind=kind,
+                            contact_points__value=to).first()
     )  # fmt: skip
     now = timezone.now()
+    if channel == "sms":
+        return _send_sms(adapter, practice, lead, to, now)
     if lead is not None:
         decision = can_contact(lead, channel, now)
         if not decision.allowed:
@@ -83,6 +91,48 @@ def send_test(*, practice: Practice, channel: str, to: str) -> dict:
             "message_id": result.provider_id}  # fmt: skip
 
 
+def _phone(value: str, practice: Practice) -> str:
+    e164, problem, _, _ = parse_phone(value, practice.country or "US")
+    if e164 is None:
+        raise TestRefused(f"{value!r} is {problem}: give a number like +13125550123.")
+    return e164
+
+
+def _send_sms(adapter, practice: Practice, lead: Lead | None, to: str, now) -> dict:
+    """A short text that says who sent it and how to stop, as every text must."""
+    if lead is not None:
+        decision = can_contact(lead, "sms", now)
+        if not decision.allowed:
+            raise TestRefused(f"The gate holds this message: {decision.reason}")
+    body = (
+        f"{practice.name}: a test text through its {adapter.name} SMS channel. "
+        "No reply needed. Reply STOP to opt out."
+    )
+    outbound = OutboundMessage(
+        practice=practice, lead_id=lead.pk if lead else 0, channel="sms",
+        idempotency_key=f"test-{uuid.uuid4().hex}", source="channel-test", to_value=to,
+        body=body, status=OutboundStatus.SENDING, sending_at=now,
+    )  # fmt: skip
+    if lead is not None:
+        outbound.save()
+    else:
+        outbound.pk = 0
+    try:
+        if hasattr(adapter, "prepare"):
+            adapter.prepare(1)
+        result = adapter.send(outbound)
+    except DeliveryError as exc:
+        if lead is not None:
+            outbound.status, outbound.error = OutboundStatus.FAILED, str(exc)[:1000]
+            outbound.save(update_fields=["status", "error"])
+        return {"status": "failed", "provider": adapter.name, "provider_id": "",
+                "message_id": "", "error": str(exc)}  # fmt: skip
+    if lead is not None:
+        _record(outbound, lead, result, now)
+    return {"status": "sent", "provider": result.provider, "provider_id": result.provider_id,
+            "message_id": result.provider_id}  # fmt: skip
+
+
 def _send_unrecorded(adapter, outbound: OutboundMessage, practice: Practice):
     if not hasattr(adapter, "message"):
         return adapter.send(outbound)
@@ -100,5 +150,7 @@ def _record(outbound: OutboundMessage, lead: Lead, result, now) -> None:
         Interaction.objects.create(
             practice_id=lead.practice_id, lead=lead, kind=InteractionKind.MESSAGE_OUT,
             channel=outbound.channel, actor_label="channel test",
-            summary=f"Test email: {outbound.subject}"[:300], body=outbound.body, occurred_at=now,
+            summary=f"Test {'text' if outbound.channel == 'sms' else 'email'}: "
+            f"{outbound.subject or outbound.body}"[:300],
+            body=outbound.body, occurred_at=now,
         )  # fmt: skip

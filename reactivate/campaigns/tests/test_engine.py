@@ -19,7 +19,8 @@ from reactivate.campaigns.services import (
     starter_sequence,
 )
 from reactivate.channels.base import SendResult
-from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.channels.letter.services import batch_close, batch_mark_mailed
+from reactivate.channels.models import OutboundMessage, OutboundStatus, PrintBatch
 from reactivate.followups.models import CallTask, TaskStatus
 from reactivate.followups.services import call_log_outcome
 from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LeadStatus, LineType
@@ -138,6 +139,10 @@ class CampaignRun(BaseTestCase):
             # The coordinator works the day's calls: nobody picks up.
             for task in CallTask.objects.filter(status=TaskStatus.OPEN):
                 call_log_outcome(task=task, outcome="no_answer", actor=self.north_coordinator)
+            # ... and prints and mails the day's letters.
+            for batch in PrintBatch.objects.filter(status="open"):
+                batch_close(batch=batch, actor=self.north_coordinator)
+                batch_mark_mailed(batch=batch, actor=self.north_coordinator)
 
     def test_the_whole_sequence_once_then_back_to_the_pool(self):
         enrolled, held = campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
@@ -159,10 +164,10 @@ class CampaignRun(BaseTestCase):
                 .values_list("channel", flat=True)
             )
             high_value = lead.estimated_value >= 5000
-            expected = (
-                ["email", "sms", "email", "sms"] + (["letter"] if high_value else []) + ["email"]
-            )
-            self.assertEqual(sent, expected, lead.first_name)
+            self.assertEqual(sent, ["email", "sms", "email", "sms", "email"], lead.first_name)
+            # Letters went through a print batch, and onto the timeline when mailed.
+            mailed = lead.interactions.filter(kind="message_out", channel="letter").count()
+            self.assertEqual(mailed, 1 if high_value else 0, lead.first_name)
             # The call step was a task for a person, logged once, never a message.
             (call,) = CallTask.objects.filter(lead=lead)
             self.assertEqual((call.outcome, call.resumed_at is not None), ("no_answer", True))
