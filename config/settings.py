@@ -166,6 +166,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # The Twilio SDK logs every request and response at INFO: headers included.
         "twilio.http_client": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # A handler of its own here keeps `reactivate worker` from adding huey's (a second
         # copy of every line, in another format).
         "huey": {"handlers": ["console"], "propagate": False},

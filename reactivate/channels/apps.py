@@ -7,9 +7,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels and the outbox"
 
     def ready(self) -> None:
-        from anymail.signals import tracking
+        from anymail.signals import inbound, tracking
 
-        from reactivate.channels.email.tracking import on_tracking
+        from reactivate.channels import checks  # noqa: F401 (registers the system checks)
+        from reactivate.channels.email.tracking import on_inbound, on_tracking
 
-        # ESPs' delivery reports (anymail's tracking webhooks) become channel events.
+        # ESPs' delivery reports and inbound mail (anymail's webhooks) come in here.
         tracking.connect(on_tracking, dispatch_uid="reactivate.channels.tracking")
+        inbound.connect(on_inbound, dispatch_uid="reactivate.channels.inbound")

@@ -223,3 +223,42 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"letter to {self.name}"
+
+
+class InboundMessage(models.Model):
+    """A message a person sent us (a text, an email reply), stored as it came before anything
+    reads it (DESIGN rule 4). ``provider_id`` (Twilio's MessageSid, an email's Message-ID) is
+    unique, so a webhook retried or a mailbox read twice stores it once. Reading it (who it
+    is from, what it says) happens after, and a failure there keeps the error here."""
+
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    provider = models.CharField(max_length=30)
+    provider_id = models.CharField(max_length=300, unique=True)
+    from_value = models.CharField(max_length=320)
+    to_value = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["practice", "-received_at"]),
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(processed_at__isnull=True),
+                name="inbound_unprocessed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} from {self.from_value}"

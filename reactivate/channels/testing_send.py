@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 
+import phonenumbers
 from django.db import transaction
 from django.utils import timezone
 
 from reactivate.channels.base import DeliveryError
 from reactivate.channels.models import OutboundMessage, OutboundStatus
 from reactivate.channels.registry import adapter_for
-from reactivate.core.phones import parse_phone
 from reactivate.leads.choices import InteractionKind
 from reactivate.leads.consent import can_contact
 from reactivate.leads.models import Interaction, Lead
@@ -92,10 +92,15 @@ def send_test(*, practice: Practice, channel: str, to: str) -> dict:
 
 
 def _phone(value: str, practice: Practice) -> str:
-    e164, problem, _, _ = parse_phone(value, practice.country or "US")
-    if e164 is None:
-        raise TestRefused(f"{value!r} is {problem}: give a number like +13125550123.")
-    return e164
+    """E.164 for any number that could exist: the provider says whether it does (a lead's
+    number, even a fictional one from a demo, is matched as the lead's)."""
+    try:
+        number = phonenumbers.parse(value, practice.country or "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise TestRefused(f"{value!r} is not a phone number: give a number like +13129450123.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _send_sms(adapter, practice: Practice, lead: Lead | None, to: str, now) -> dict:

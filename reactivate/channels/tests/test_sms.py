@@ -7,12 +7,14 @@ import hmac
 import json
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from io import StringIO
 from itertools import pairwise
 from pathlib import Path
 from unittest import mock
 from urllib.parse import parse_qsl
 
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
@@ -372,3 +374,35 @@ class ReconcileTests(SmsTestCase):
         outbound = OutboundMessage.objects.get(lead=self.lead)
         self.assertEqual(outbound.status, OutboundStatus.SENT)
         self.assertEqual(self.standin.invalid, [])
+
+
+class CommandTests(SmsTestCase):
+    """The shell contracts: configure with --set, a test text with --json."""
+
+    def test_configure_then_send_a_test_text_to_a_lead_and_to_anyone(self):
+        out = StringIO()
+        call_command("channels", "configure", "--practice", "north", "--channel", "sms",
+                     "--provider", "twilio", "--set", f"account_sid={ACCOUNT}",
+                     "--set", f"auth_token={TOKEN}", "--set", "from_number=+13125550198",
+                     stdout=out)  # fmt: skip
+        lead, _ = texted_lead(self.north, "Ana", "+13125550123")
+        out = StringIO()
+        call_command("channels", "test", "--practice", "north", "--channel", "sms",
+                     "--to", "(312) 555-0123", "--json", stdout=out)  # fmt: skip
+        result = json.loads(out.getvalue())
+        self.assertEqual(set(result) >= {"status", "provider", "provider_id", "message_id"}, True)
+        self.assertEqual((result["status"], result["provider"]), ("sent", "twilio"))
+        (created,) = self.standin.messages
+        self.assertEqual((created["to"], created["from"], created["sid"]),
+                         ("+13125550123", "+13125550198", result["provider_id"]))  # fmt: skip
+        self.assertIn("Reply STOP to opt out", created["body"])
+        self.assertTrue(lead.interactions.filter(kind="message_out", channel="sms").exists())
+        call_command("channels", "test", "--practice", "north", "--channel", "sms",
+                     "--to", "+1 773 945 0100", "--json", stdout=StringIO())  # fmt: skip
+        self.assertEqual(self.standin.messages[-1]["to"], "+17739450100")
+        self.assertEqual(self.standin.invalid, [])
+
+    def test_a_number_that_is_not_one_is_refused_clearly(self):
+        with self.assertRaisesMessage(CommandError, "give a number like"):
+            call_command("channels", "test", "--practice", "north", "--channel", "sms",
+                         "--to", "12", stdout=StringIO())  # fmt: skip

@@ -1,9 +1,10 @@
-"""`reactivate channels configure|test`: a practice's providers, set and tried from the shell.
+"""`reactivate channels configure|test|webhooks`: a practice's providers from the shell.
 
     reactivate channels configure --practice SLUG --channel email --provider smtp \\
         --set url=smtp://127.0.0.1:2525 --set from_email=frontdesk@example.com \\
         --set reply_domain=replies.example.com
     reactivate channels test --practice SLUG --channel email --to ana@example.com [--json]
+    reactivate channels webhooks --practice SLUG [--base-url https://reactivate.example] [--json]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reactivate.channels.config import ConfigError, channel_configure, dkim_record
+from reactivate.channels.hooks import webhook_urls
 from reactivate.channels.testing_send import TestRefused, send_test
 from reactivate.tenancy.models import Practice
 
@@ -20,7 +22,7 @@ CHANNELS = ["email", "sms", "call", "letter"]
 
 
 class Command(BaseCommand):
-    help = "Configure a practice's channel providers and send a test message."
+    help = "Configure a practice's channel providers, send a test message, list webhooks."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -36,6 +38,10 @@ class Command(BaseCommand):
         test.add_argument("--channel", required=True, choices=CHANNELS)
         test.add_argument("--to", required=True)
         test.add_argument("--json", action="store_true")
+        hooks = sub.add_parser("webhooks", help="The URLs to paste into the providers' consoles.")
+        hooks.add_argument("--practice", required=True)
+        hooks.add_argument("--base-url", default="", help="The public address (default SITE_URL).")
+        hooks.add_argument("--json", action="store_true")
 
     def handle(self, *args, action: str, practice: str, **options) -> None:
         found = Practice.objects.filter(slug=practice).first()
@@ -43,8 +49,24 @@ class Command(BaseCommand):
             raise CommandError(f"No practice {practice!r}; `reactivate practice list` shows them.")
         if action == "configure":
             self.configure(found, options)
+        elif action == "webhooks":
+            self.webhooks(found, options)
         else:
             self.test(found, options)
+
+    def webhooks(self, practice: Practice, options: dict) -> None:
+        base = options["base_url"]
+        if base and not base.startswith(("https://", "http://")):
+            raise CommandError(
+                f"--base-url is an address like https://reactivate.example, not {base!r}"
+            )
+        urls = webhook_urls(practice, base)
+        if options["json"]:
+            self.stdout.write(json.dumps(urls, indent=2))
+            return
+        width = max(len(k) for k in urls)
+        for key, url in urls.items():
+            self.stdout.write(f"{key:<{width}}  {url}")
 
     def configure(self, practice: Practice, options: dict) -> None:
         values = {}

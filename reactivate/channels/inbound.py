@@ -1,0 +1,184 @@
+"""Messages people send us: stored raw first, then matched to a lead and put on its timeline.
+
+Storing comes first and commits on its own (DESIGN rule 4): a message that cannot be read
+is kept with its error and read again later (``read_pending``). Reading does what must not
+wait: the reply goes on the lead's timeline (so the engine sends that lead nothing more,
+DESIGN rule 3), the lead is marked as having responded, and the carrier keywords are
+honoured at once (STANDARDS.md): the STOP family opts the person out of everything through
+the one opt-out service, START/UNSTOP re-enables texts on that number. What the reply
+means and who answers it is the replies app's work, on the same stored message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from reactivate.channels.email.addresses import lead_for_reply_address
+from reactivate.channels.models import InboundMessage, OutboundMessage
+from reactivate.leads.choices import Channel, ContactKind, InteractionKind, LeadStatus
+from reactivate.leads.models import ContactPoint, Interaction, Lead
+from reactivate.leads.optout import opt_in, opt_out
+
+log = logging.getLogger("reactivate.channels.inbound")
+
+# Single-word carrier keywords, case-insensitive, surrounding punctuation ignored.
+STOP_WORDS = {"STOP", "STOPALL", "STOP ALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
+              "OPTOUT", "OPT-OUT", "OPT OUT", "ARRET", "REMOVE", "TD"}  # fmt: skip
+START_WORDS = {"START", "UNSTOP", "YES"}
+HELP_WORDS = {"HELP", "INFO"}
+
+
+@dataclass
+class Incoming:
+    channel: str
+    provider: str
+    provider_id: str
+    from_value: str
+    to_value: str = ""
+    subject: str = ""
+    body: str = ""
+    raw: dict = field(default_factory=dict)
+    practice_id: int | None = None
+    received_at: datetime | None = None
+    in_reply_to: list[str] = field(default_factory=list)
+
+
+def keyword(text: str) -> str | None:
+    """ "stop", "start" or "help" for a message that is only that keyword, else None."""
+    word = " ".join(re.sub(r"[^\w\s-]", " ", text or "").split()).upper()
+    if word in STOP_WORDS:
+        return "stop"
+    if word in START_WORDS:
+        return "start"
+    if word in HELP_WORDS:
+        return "help"
+    return None
+
+
+def receive(incoming: Incoming) -> tuple[InboundMessage, bool]:
+    """Store the message, then read it; (the stored message, False) when it came before."""
+    raw = dict(incoming.raw)
+    if incoming.in_reply_to:
+        raw.setdefault("_in_reply_to", incoming.in_reply_to)
+    try:
+        with transaction.atomic():
+            stored = InboundMessage.objects.create(
+                practice_id=incoming.practice_id, channel=incoming.channel,
+                provider=incoming.provider, provider_id=incoming.provider_id[:300],
+                from_value=incoming.from_value[:320], to_value=incoming.to_value[:320],
+                subject=incoming.subject[:300], body=incoming.body, raw=raw,
+                received_at=incoming.received_at or timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        stored = InboundMessage.objects.get(provider_id=incoming.provider_id[:300])
+        if stored.processed_at is not None:
+            return stored, False
+    read_inbound(stored)
+    return stored, True
+
+
+def read_inbound(stored: InboundMessage) -> bool:
+    """Match, log and honour keywords, once; False (with the error kept) when it failed."""
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.select_for_update().get(pk=stored.pk)
+            if message.processed_at is not None:
+                return True
+            lead = _match(message)
+            if lead is not None:
+                message.lead, message.practice_id = lead, lead.practice_id
+                _log(message, lead)
+            message.processed_at, message.error = timezone.now(), ""
+            message.save(update_fields=["lead", "practice", "processed_at", "error"])
+    except Exception as exc:
+        log.exception("inbound message %s could not be read", stored.pk)
+        InboundMessage.objects.filter(pk=stored.pk).update(error=repr(exc)[:2000])
+        return False
+    return True
+
+
+def read_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+    pending = InboundMessage.objects.filter(
+        processed_at__isnull=True, received_at__lt=timezone.now() - older_than
+    ).order_by("received_at")[:limit]
+    return sum(read_inbound(message) for message in pending)
+
+
+def _match(message: InboundMessage) -> Lead | None:
+    if message.channel == Channel.SMS:
+        return _match_phone(message)
+    return _match_email(message)
+
+
+def _match_phone(message: InboundMessage) -> Lead | None:
+    """The lead with that number in the practice; of several, the one last texted."""
+    if message.practice_id is None:
+        return None
+    texted = (
+        OutboundMessage.objects.filter(
+            practice_id=message.practice_id, channel=Channel.SMS, to_value=message.from_value
+        )
+        .order_by("-sent_at", "-id")
+        .values_list("lead_id", flat=True)
+        .first()
+    )
+    if texted is None:
+        texted = (
+            ContactPoint.objects.filter(
+                practice_id=message.practice_id, kind=ContactKind.PHONE, value=message.from_value
+            )
+            .values_list("lead_id", flat=True)
+            .first()
+        )
+    return Lead.objects.select_related("practice").filter(pk=texted).first()
+
+
+def _match_email(message: InboundMessage) -> Lead | None:
+    """By the signed reply address, then the message it answers, then the sender."""
+    leads = Lead.objects.select_related("practice")
+    if message.practice_id is not None:
+        leads = leads.filter(practice_id=message.practice_id)
+    for address in re.split(r"[,\s]+", message.to_value):
+        lead_id = lead_for_reply_address(address) if address else None
+        if lead_id is not None and (lead := leads.filter(pk=lead_id).first()):
+            return lead
+    answered = [m.strip().strip("<>") for m in message.raw.get("_in_reply_to", []) if m]
+    if answered:
+        ids = [f"<{m}>" for m in answered] + answered
+        sent = OutboundMessage.objects.filter(provider_id__in=ids, channel=Channel.EMAIL)
+        if message.practice_id is not None:
+            sent = sent.filter(practice_id=message.practice_id)
+        if (lead_id := sent.values_list("lead_id", flat=True).first()) is not None:
+            return leads.filter(pk=lead_id).first()
+    if message.practice_id is None:
+        return None  # a sender's address alone never crosses the practice wall
+    return leads.filter(contact_points__kind=ContactKind.EMAIL,
+                        contact_points__value=message.from_value.lower()).first()  # fmt: skip
+
+
+def _log(message: InboundMessage, lead: Lead) -> None:
+    Interaction.objects.create(
+        practice_id=lead.practice_id, lead=lead, kind=InteractionKind.MESSAGE_IN,
+        channel=message.channel, actor_label=f"{message.provider} reply"[:100],
+        summary=(message.subject or message.body or "(empty message)")[:300],
+        body=message.body, data={"inbound": message.pk}, occurred_at=message.received_at,
+    )  # fmt: skip
+    Lead.objects.filter(pk=lead.pk, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]).update(
+        status=LeadStatus.RESPONDED, updated_at=timezone.now()
+    )
+    word = keyword(message.body) if message.channel == Channel.SMS else None
+    if word == "stop":
+        opt_out(lead=lead, channel=Channel.SMS, source="STOP text", evidence=message.body,
+                at=message.received_at)  # fmt: skip
+    elif word == "start":
+        # Not one of the lead's numbers for texts (ValueError): nothing to re-enable.
+        with contextlib.suppress(ValueError):
+            opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="START text",
+                   evidence=message.body, at=message.received_at)  # fmt: skip
