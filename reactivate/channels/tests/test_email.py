@@ -12,16 +12,17 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from reactivate.campaigns.engine import run_due
 from reactivate.campaigns.models import Enrollment
 from reactivate.campaigns.services import campaign_create, campaign_launch, starter_sequence
-from reactivate.channels.config import ConfigError, channel_configure
+from reactivate.channels.config import ConfigError, channel_configure, channel_settings
 from reactivate.channels.email.addresses import lead_for_address, lead_for_reply_address
 from reactivate.channels.models import ChannelConfig, OutboundMessage
 from reactivate.leads.models import Lead, Suppression
 from reactivate.segments.models import Segment
-from reactivate.testing import BaseTestCase, make_lead
+from reactivate.testing import PASSWORD, BaseTestCase, make_lead
 
 # Tuesday 2 June 2026, 10:00 in Chicago: inside every sending window.
 MORNING = datetime(2026, 6, 2, 15, 0, tzinfo=UTC)
@@ -268,52 +269,54 @@ class DkimTests(SmtpTestCase):
 
 class SettingsPageTests(SmtpTestCase):
     def test_a_manager_sets_the_provider_keeps_the_password_and_sends_a_test(self):
-        from django.urls import reverse
-
-        from reactivate.channels.config import channel_settings
-        from reactivate.testing import PASSWORD
-
         self.client.login(username="nora", password=PASSWORD)
         url = reverse("channel_settings", args=["north"])
         page = self.client.get(url)
-        self.assertContains(page, "a password is stored, encrypted")
+        self.assertContains(page, "its secret is stored, encrypted")
         self.assertNotContains(page, "s3cret-pass")  # never shown back
+        self.assertContains(page, "/hooks/twilio/north/status/")  # the webhooks to paste
         self.client.post(
             url,
             {
-                "provider": "smtp",
-                "url": "",
-                "from_email": "hi@north.example",
-                "from_name": "North",
-                "reply_domain": "replies.north.example",
+                "channel": "email", "email-provider": "smtp", "email-url": "",
+                "email-from_email": "hi@north.example", "email-from_name": "North",
+                "email-reply_domain": "replies.north.example",
             },
-        )
+        )  # fmt: skip
         config = ChannelConfig.objects.get(practice=self.north, channel="email")
         self.assertEqual(config.settings["from_email"], "hi@north.example")
         self.assertIn("s3cret-pass", channel_settings(config)["url"])  # kept, not lost
         refused = self.client.post(
             url,
             {
-                "provider": "smtp",
-                "url": "http://nope",
-                "from_email": "hi@north.example",
-                "reply_domain": "replies.north.example",
+                "channel": "email", "email-provider": "smtp", "email-url": "http://nope",
+                "email-from_email": "hi@north.example",
+                "email-reply_domain": "replies.north.example",
             },
-        )
+        )  # fmt: skip
         self.assertContains(refused, "An SMTP URL looks like")
         response = self.client.post(
             reverse("channel_test", args=["north"]),
-            {"to": "someone@elsewhere.example"},
+            {"channel": "email", "to": "someone@elsewhere.example"},
             follow=True,
         )
         self.assertContains(response, "Sent via smtp")
         self.assertEqual(self.inbox.messages[-1]["From"], "North <hi@north.example>")
 
+    def test_twilio_is_set_from_the_same_page_and_its_token_kept(self):
+        self.client.login(username="nora", password=PASSWORD)
+        url = reverse("channel_settings", args=["north"])
+        sms = {"channel": "sms", "sms-provider": "twilio", "sms-account_sid": "AC" + "c3" * 16,
+               "sms-auth_token": "tok-123", "sms-from_number": "+13125550198"}  # fmt: skip
+        self.assertRedirects(self.client.post(url, sms), url)
+        self.client.post(url, {**sms, "sms-auth_token": "", "sms-mps": "3"})
+        config = ChannelConfig.objects.get(practice=self.north, channel="sms")
+        self.assertEqual(channel_settings(config)["auth_token"], "tok-123")
+        self.assertEqual(config.settings["mps"], "3")
+        bad = self.client.post(url, {**sms, "sms-from_number": "0800 FLOWERS"})
+        self.assertContains(bad, "E.164")
+
     def test_only_managers_see_it(self):
-        from django.urls import reverse
-
-        from reactivate.testing import PASSWORD
-
         self.client.login(username="cole", password=PASSWORD)
         self.assertEqual(
             self.client.get(reverse("channel_settings", args=["north"])).status_code, 404
