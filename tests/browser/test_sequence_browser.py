@@ -94,7 +94,8 @@ def test_build_reorder_and_launch_a_pilot(page, manager):
 
     run_due(timezone.now())
     page.goto(base + "/p/demo/outbox/")
-    rows = OutboundMessage.objects.filter(source__startswith="campaign-")
+    pilot = Campaign.objects.get(name="Browser pilot")
+    rows = OutboundMessage.objects.filter(source=f"campaign-{pilot.pk}")
     assert rows.count() == 3
     assert set(rows.values_list("channel", flat=True)) == {"email"}  # the step built first
     assert page.locator("table >> text=email").count() >= 3
