@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reactivate.channels",
     "reactivate.followups",
     "reactivate.campaigns",
+    "reactivate.replies",
     "reactivate.demo",
 ]
 
