@@ -16,6 +16,7 @@ practice_urls = [
     path("", include("reactivate.channels.urls")),
     path("", include("reactivate.campaigns.urls")),
     path("", include("reactivate.followups.urls")),
+    path("", include("reactivate.replies.urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("p/<slug:slug>/", include(practice_urls)),
     path("u/<str:token>/", unsubscribe, name="unsubscribe"),
     path("hooks/", include("reactivate.channels.hooks_urls")),
+    path("hooks/", include("reactivate.replies.hooks_urls")),
     # ESP tracking and inbound webhooks, each checked the way its ESP signs (django-anymail).
     path("hooks/anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),

@@ -24,10 +24,9 @@ from reactivate.campaigns.models import (
     Step,
 )
 from reactivate.campaigns.sequences import sequence_freeze, step_problems
-from reactivate.campaigns.stops import stop_for_lead
 from reactivate.channels.models import OutboundMessage, OutboundStatus
-from reactivate.leads.choices import InteractionKind, LeadStatus
-from reactivate.leads.models import Interaction, Lead
+from reactivate.leads.choices import LeadStatus
+from reactivate.leads.models import Lead
 from reactivate.messaging.models import MessageTemplate
 from reactivate.messaging.playbooks import STEPS
 from reactivate.messaging.services import install_starter_playbooks
@@ -249,35 +248,6 @@ def complete_finished() -> int:
         .exclude(Exists(live))
         .update(status=CampaignStatus.COMPLETED)
     )
-
-
-def simulate_reply(*, message: OutboundMessage, text: str, actor: AbstractBaseUser | None) -> None:
-    """Play the lead in the sandbox: a reply is stored and stops every automated step."""
-    now = timezone.now()
-    with transaction.atomic():
-        Interaction.objects.create(
-            practice_id=message.practice_id,
-            lead_id=message.lead_id,
-            kind=InteractionKind.MESSAGE_IN,
-            channel=message.channel,
-            actor=actor,
-            actor_label="sandbox reply",
-            summary=text[:300],
-            body=text,
-            data={"in_reply_to": message.pk},
-            occurred_at=now,
-        )
-        Lead.objects.filter(
-            pk=message.lead_id, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]
-        ).update(status=LeadStatus.RESPONDED)
-        stop_for_lead(message.lead, "the lead replied")
-        audit_record(
-            practice=message.practice,
-            actor=actor,
-            action=AuditAction.REPLY_RECORDED,
-            obj=message,
-            detail={"lead": message.lead_id, "sandbox": True},
-        )
 
 
 def resolve_uncertain(

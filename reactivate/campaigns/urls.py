@@ -20,7 +20,6 @@ urlpatterns = [
     path("steps/<int:step_id>/remove/", seq.sequence_step_remove, name="sequence_step_remove"),
     path("steps/<int:step_id>/move/", seq.sequence_step_move, name="sequence_step_move"),
     path("outbox/", views.outbox, name="outbox"),
-    path("outbox/<int:message_id>/reply/", views.outbox_reply, name="outbox_reply"),
     path("outbox/<int:message_id>/resolve/", views.outbox_resolve, name="outbox_resolve"),
     path("enrollments/<int:enrollment_id>/stop/", views.enrollment_stop, name="enrollment_stop"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.db import IntegrityError
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -16,12 +17,11 @@ from reactivate.campaigns.services import (
     campaign_resume,
     campaign_scale,
     resolve_uncertain,
-    simulate_reply,
     starter_sequence,
     stop_enrollment,
 )
 from reactivate.campaigns.simulate import simulate
-from reactivate.channels.models import OutboundMessage, OutboundStatus
+from reactivate.channels.models import InboundMessage, OutboundMessage, OutboundStatus
 from reactivate.segments.models import Segment
 from reactivate.tenancy.access import practice_view
 
@@ -145,25 +145,21 @@ def campaign_forecast(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @practice_view(edit=True)
 def outbox(request: HttpRequest) -> HttpResponse:
     """The sandbox channel's outbox: what went out, and a way to answer as the lead."""
-    rows = (
+    rows = list(
         OutboundMessage.objects.filter(practice=request.practice)
         .select_related("lead")
         .order_by("-created_at", "-id")[:OUTBOX_ROWS]
     )
+    # A row is answered when its lead wrote back after it went out.
+    latest = dict(
+        InboundMessage.objects.filter(practice=request.practice,
+                                      lead_id__in={m.lead_id for m in rows})
+        .values("lead_id").annotate(at=Max("received_at")).values_list("lead_id", "at")
+    )  # fmt: skip
+    for message in rows:
+        at = latest.get(message.lead_id)
+        message.answered = bool(at and at >= (message.sent_at or message.created_at))
     return render(request, "campaigns/outbox.html", {"rows": rows})
-
-
-@require_POST
-@practice_view(edit=True)
-def outbox_reply(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = get_object_or_404(
-        OutboundMessage, practice=request.practice, pk=message_id, status=OutboundStatus.SENT
-    )
-    text = (request.POST.get("text") or "").strip()
-    if text:
-        simulate_reply(message=message, text=text[:2000], actor=request.user)
-        messages.success(request, f"Reply stored for {message.lead}; their sequences stopped.")
-    return redirect("outbox", slug=request.practice.slug)
 
 
 @require_POST

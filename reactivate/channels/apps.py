@@ -7,11 +7,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels and the outbox"
 
     def ready(self) -> None:
-        from anymail.signals import inbound, tracking
+        from anymail.signals import tracking
 
         from reactivate.channels import checks  # noqa: F401 (registers the system checks)
-        from reactivate.channels.email.tracking import on_inbound, on_tracking
+        from reactivate.channels.email.tracking import on_tracking
 
-        # ESPs' delivery reports and inbound mail (anymail's webhooks) come in here.
+        # ESPs' delivery reports (anymail's tracking webhooks) come in here; their inbound
+        # mail goes to the replies app, which reads it.
         tracking.connect(on_tracking, dispatch_uid="reactivate.channels.tracking")
-        inbound.connect(on_inbound, dispatch_uid="reactivate.channels.inbound")

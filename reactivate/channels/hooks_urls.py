@@ -6,5 +6,4 @@ from reactivate.channels.sms import webhooks as sms_webhooks
 
 urlpatterns = [
     path("twilio/<slug:slug>/status/", sms_webhooks.twilio_status, name="twilio_status"),
-    path("twilio/<slug:slug>/inbound/", sms_webhooks.twilio_inbound, name="twilio_inbound"),
 ]

@@ -1,30 +1,26 @@
-"""Messages people send us: stored raw first, then matched to a lead and put on its timeline.
+"""Messages people send us: stored raw first, then matched to a lead.
 
 Storing comes first and commits on its own (DESIGN rule 4): a message that cannot be read
-is kept with its error and read again later (``read_pending``). Reading does what must not
-wait: the reply goes on the lead's timeline (so the engine sends that lead nothing more,
-DESIGN rule 3), the lead is marked as having responded, and the carrier keywords are
-honoured at once (STANDARDS.md): the STOP family opts the person out of everything through
-the one opt-out service, START/UNSTOP re-enables texts on that number. What the reply
-means and who answers it is the replies app's work, on the same stored message.
+is kept with its error and read again later. Matching finds the lead within the practice
+(a text by its number, an email by its signed reply address, the message it answers, then
+its sender). What the reply means and what follows is the replies app's work, on the same
+stored message (replies.services.reply_take), called by the webhooks that receive it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reactivate.channels.email.addresses import lead_for_reply_address
 from reactivate.channels.models import InboundMessage, OutboundMessage
-from reactivate.leads.choices import Channel, ContactKind, InteractionKind, LeadStatus
-from reactivate.leads.models import ContactPoint, Interaction, Lead
-from reactivate.leads.optout import opt_in, opt_out
+from reactivate.leads.choices import Channel, ContactKind
+from reactivate.leads.models import ContactPoint, Lead
 
 log = logging.getLogger("reactivate.channels.inbound")
 
@@ -63,7 +59,7 @@ def keyword(text: str) -> str | None:
 
 
 def receive(incoming: Incoming) -> tuple[InboundMessage, bool]:
-    """Store the message, then read it; (the stored message, False) when it came before."""
+    """Store the message; (the stored message, False) when it came before."""
     raw = dict(incoming.raw)
     if incoming.in_reply_to:
         raw.setdefault("_in_reply_to", incoming.in_reply_to)
@@ -77,15 +73,12 @@ def receive(incoming: Incoming) -> tuple[InboundMessage, bool]:
                 received_at=incoming.received_at or timezone.now(),
             )  # fmt: skip
     except IntegrityError:
-        stored = InboundMessage.objects.get(provider_id=incoming.provider_id[:300])
-        if stored.processed_at is not None:
-            return stored, False
-    read_inbound(stored)
+        return InboundMessage.objects.get(provider_id=incoming.provider_id[:300]), False
     return stored, True
 
 
 def read_inbound(stored: InboundMessage) -> bool:
-    """Match, log and honour keywords, once; False (with the error kept) when it failed."""
+    """Match it to its lead, once; False (with the error kept) when that failed."""
     try:
         with transaction.atomic():
             message = InboundMessage.objects.select_for_update().get(pk=stored.pk)
@@ -94,7 +87,6 @@ def read_inbound(stored: InboundMessage) -> bool:
             lead = _match(message)
             if lead is not None:
                 message.lead, message.practice_id = lead, lead.practice_id
-                _log(message, lead)
             message.processed_at, message.error = timezone.now(), ""
             message.save(update_fields=["lead", "practice", "processed_at", "error"])
     except Exception as exc:
@@ -102,13 +94,6 @@ def read_inbound(stored: InboundMessage) -> bool:
         InboundMessage.objects.filter(pk=stored.pk).update(error=repr(exc)[:2000])
         return False
     return True
-
-
-def read_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
-    pending = InboundMessage.objects.filter(
-        processed_at__isnull=True, received_at__lt=timezone.now() - older_than
-    ).order_by("received_at")[:limit]
-    return sum(read_inbound(message) for message in pending)
 
 
 def _match(message: InboundMessage) -> Lead | None:
@@ -161,24 +146,3 @@ def _match_email(message: InboundMessage) -> Lead | None:
         return None  # a sender's address alone never crosses the practice wall
     return leads.filter(contact_points__kind=ContactKind.EMAIL,
                         contact_points__value=message.from_value.lower()).first()  # fmt: skip
-
-
-def _log(message: InboundMessage, lead: Lead) -> None:
-    Interaction.objects.create(
-        practice_id=lead.practice_id, lead=lead, kind=InteractionKind.MESSAGE_IN,
-        channel=message.channel, actor_label=f"{message.provider} reply"[:100],
-        summary=(message.subject or message.body or "(empty message)")[:300],
-        body=message.body, data={"inbound": message.pk}, occurred_at=message.received_at,
-    )  # fmt: skip
-    Lead.objects.filter(pk=lead.pk, status__in=[LeadStatus.STALLED, LeadStatus.IN_SEQUENCE]).update(
-        status=LeadStatus.RESPONDED, updated_at=timezone.now()
-    )
-    word = keyword(message.body) if message.channel == Channel.SMS else None
-    if word == "stop":
-        opt_out(lead=lead, channel=Channel.SMS, source="STOP text", evidence=message.body,
-                at=message.received_at)  # fmt: skip
-    elif word == "start":
-        # Not one of the lead's numbers for texts (ValueError): nothing to re-enable.
-        with contextlib.suppress(ValueError):
-            opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="START text",
-                   evidence=message.body, at=message.received_at)  # fmt: skip

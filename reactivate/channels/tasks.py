@@ -6,11 +6,9 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from reactivate.channels.events import process_pending
-from reactivate.channels.inbound import read_pending
 
 
 @db_periodic_task(crontab(minute="*/5"))
 @lock_task("channel-events")
 def process_pending_events() -> None:
     process_pending()
-    read_pending()

@@ -28,6 +28,7 @@ from reactivate.followups.services import call_log_outcome
 from reactivate.leads.choices import ContactKind
 from reactivate.leads.models import Consent, ContactPoint
 from reactivate.messaging.models import MessageTemplate
+from reactivate.replies.services import reply_take
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Practice
 
@@ -131,10 +132,14 @@ def _replies(practice: Practice) -> None:
     texted = list(
         OutboundMessage.objects.filter(practice=practice, channel="sms", status="sent")
         .order_by("id")
-        .values_list("to_value", "pk")[:2]
+        .values_list("to_value", "pk")[:3]
     )
-    for (number, pk), body in zip(texted, ["Yes! Is Thursday afternoon free?", "STOP"],
+    answers = ["Yes! Is Thursday afternoon free?", "STOP", "maybe after the holidays"]
+    for (number, pk), body in zip(texted, answers,
                                   strict=False):  # fmt: skip
-        receive(Incoming(channel="sms", provider="sandbox", provider_id=f"demo-reply-{pk}",
-                         from_value=number, body=body, practice_id=practice.pk,
-                         raw={"demo": True, "Body": body, "From": number}))  # fmt: skip
+        stored, _ = receive(Incoming(
+            channel="sms", provider="sandbox", provider_id=f"demo-reply-{pk}",
+            from_value=number, body=body, practice_id=practice.pk,
+            raw={"demo": True, "Body": body, "From": number},
+        ))  # fmt: skip
+        reply_take(stored)

@@ -59,3 +59,46 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"call {self.phone} ({self.status})"
+
+
+class FollowUpKind(models.TextChoices):
+    REPLY = "reply", "Answer a reply"
+    TIMING = "timing", "Check back"
+    REQUALIFY = "requalify", "Re-qualify"
+    TRIAGE = "triage", "Read and sort"
+
+
+class FollowUp(models.Model):
+    """A person's next move on a lead, made by what the lead said: answer a yes within the
+    SLA, check back on the date they gave, re-qualify a changed situation, or read a reply
+    the product could not. An unmatched message's triage has no lead yet."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    kind = models.CharField(max_length=10, choices=FollowUpKind.choices)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    due_at = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="followups",
+    )  # fmt: skip
+    reason = models.CharField(max_length=300)
+    # The inbound message it answers (channels.InboundMessage), by id: one task per message.
+    inbound_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["practice", "status", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inbound_id", "kind"], condition=models.Q(inbound_id__isnull=False),
+                name="one_followup_per_message",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.kind} follow-up ({self.status})"

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
-from reactivate.followups.models import CallOutcome, CallTask, TaskStatus
+from reactivate.followups.assign import assignee_for
+from reactivate.followups.models import CallOutcome, CallTask, FollowUp, FollowUpKind, TaskStatus
 from reactivate.leads.choices import ContactKind, InteractionKind, LeadStatus, Validity
 from reactivate.leads.models import ContactPoint, Interaction, Lead
 from reactivate.leads.reachability import point_set_validity
@@ -112,3 +113,19 @@ def _number(task: CallTask, outcome: CallOutcome, actor, now) -> None:
         evidence=f"{CallOutcome(outcome).label}" + (f": {task.note}" if task.note else ""),
         actor=actor, at=now,
     )  # fmt: skip
+
+
+def followup_open(
+    *, practice, lead: Lead | None, kind: FollowUpKind | str, reason: str, due_at: datetime,
+    inbound_id: int | None = None,
+) -> tuple[FollowUp, bool]:  # fmt: skip
+    """A person's next move, assigned in turn; the same task again for the same message."""
+    if inbound_id is not None:
+        existing = FollowUp.objects.filter(inbound_id=inbound_id, kind=kind).first()
+        if existing is not None:
+            return existing, False
+    followup = FollowUp.objects.create(
+        practice=practice, lead=lead, kind=kind, reason=reason[:300], due_at=due_at,
+        assignee=assignee_for(practice), inbound_id=inbound_id,
+    )  # fmt: skip
+    return followup, True

@@ -15,7 +15,6 @@ from reactivate.campaigns.services import (
     campaign_pause,
     campaign_scale,
     complete_finished,
-    simulate_reply,
     starter_sequence,
 )
 from reactivate.channels.base import SendResult
@@ -27,6 +26,7 @@ from reactivate.leads.choices import Channel, ConsentStatus, ContactKind, LeadSt
 from reactivate.leads.consent import Decision
 from reactivate.leads.models import Consent, ContactPoint, Lead
 from reactivate.leads.services import lead_mark_do_not_contact
+from reactivate.replies.sandbox import sandbox_reply
 from reactivate.segments.models import Segment
 from reactivate.testing import BaseTestCase, kill_mid_send, make_lead, make_practice
 
@@ -237,7 +237,11 @@ class CampaignRun(BaseTestCase):
         campaign_launch(campaign=self.campaign, actor=None, now=MORNING)
         run_due(MORNING)
         first = OutboundMessage.objects.filter(status=OutboundStatus.SENT).first()
-        simulate_reply(message=first, text="Yes, still interested. Can you call me?", actor=None)
+        sandbox_reply(
+            message=first,
+            text="Yes, still interested. Can you call me?",
+            actor=self.north_coordinator,
+        )
         before = OutboundMessage.objects.filter(lead=first.lead).count()
         self.run_days(40)
         self.assertEqual(OutboundMessage.objects.filter(lead=first.lead).count(), before)

@@ -8,12 +8,10 @@ payload into an ``AnymailTrackingEvent``; this receiver turns that into the prod
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
 from reactivate.channels.events import Event, record_event
-from reactivate.channels.inbound import Incoming, receive
 from reactivate.channels.models import EventKind
 from reactivate.leads.choices import Channel
 
@@ -60,34 +58,6 @@ def on_tracking(sender, event, esp_name: str, **kwargs) -> None:
             raw=_plain(event.esp_event),
         )
     )
-
-
-def on_inbound(sender, event, esp_name: str, **kwargs) -> None:
-    """anymail.signals.inbound receiver: a reply that came through an ESP's inbound route."""
-    message = event.message
-    sender_address = message.from_email.addr_spec if message.from_email else ""
-    recipients = [a.addr_spec for a in (message.to or [])] + [message.envelope_recipient or ""]
-    message_id = (message.get("Message-ID") or "").strip()
-    references = " ".join(filter(None, [message.get("In-Reply-To"), message.get("References")]))
-    receive(
-        Incoming(
-            channel=Channel.EMAIL,
-            provider=esp_name.lower().replace(" ", "_"),
-            provider_id=message_id or f"{esp_name}:{event.event_id or _digest(message)}",
-            from_value=sender_address.lower(),
-            to_value=", ".join(filter(None, recipients)),
-            subject=message.subject or "",
-            body=message.text or "",
-            raw={"headers": [[k, str(v)] for k, v in message.items()], "text": message.text,
-                 "html": message.html},
-            received_at=event.timestamp,
-            in_reply_to=references.split(),
-        )
-    )  # fmt: skip
-
-
-def _digest(message) -> str:
-    return hashlib.sha256(message.as_bytes()).hexdigest()
 
 
 def _plain(payload) -> dict:

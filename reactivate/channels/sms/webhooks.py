@@ -14,10 +14,8 @@ from twilio.request_validator import RequestValidator
 
 from reactivate.channels.config import channel_settings
 from reactivate.channels.events import record_event
-from reactivate.channels.inbound import Incoming, receive
 from reactivate.channels.models import ChannelConfig
 from reactivate.channels.sms.mapping import status_event
-from reactivate.leads.choices import Channel
 from reactivate.tenancy.models import Practice
 
 log = logging.getLogger("reactivate.channels.sms")
@@ -51,26 +49,3 @@ def twilio_status(request: HttpRequest, slug: str) -> HttpResponse:
         record_event(event)
     # Twilio only needs a 2xx; anything else makes it retry.
     return HttpResponse(status=204)
-
-
-@csrf_exempt
-@require_POST
-def twilio_inbound(request: HttpRequest, slug: str) -> HttpResponse:
-    """A text to the practice's number: stored, then read (channels.inbound)."""
-    practice = get_object_or_404(Practice, slug=slug)
-    if not signed_by_twilio(request, practice):
-        log.warning("twilio inbound webhook with a bad signature for %s", slug)
-        return HttpResponseForbidden("Bad signature")
-    params = request.POST.dict()
-    sid = params.get("MessageSid") or params.get("SmsSid") or ""
-    if sid:
-        receive(
-            Incoming(
-                channel=Channel.SMS, provider="twilio", provider_id=f"twilio:{sid}",
-                from_value=params.get("From", ""), to_value=params.get("To", ""),
-                body=params.get("Body", ""), raw=params, practice_id=practice.pk,
-            )
-        )  # fmt: skip
-    # An empty TwiML answer: no automatic reply (Twilio's own opt-out replies, when the
-    # account uses Advanced Opt-Out, are sent by Twilio).
-    return HttpResponse("<Response/>", content_type="text/xml")

@@ -13,11 +13,14 @@ from django.test import Client, override_settings
 
 from reactivate.channels.config import channel_configure
 from reactivate.channels.email.addresses import reply_address
-from reactivate.channels.inbound import keyword, read_pending
+from reactivate.channels.inbound import keyword
 from reactivate.channels.models import InboundMessage, OutboundMessage, OutboundStatus
 from reactivate.channels.tests.test_sms import ACCOUNT, NUMBER, TOKEN, sign, texted_lead
+from reactivate.followups.models import FollowUp
 from reactivate.leads.choices import LeadStatus
 from reactivate.leads.models import Consent, Suppression
+from reactivate.replies.models import Reply
+from reactivate.replies.services import process_pending
 from reactivate.testing import BaseTestCase, make_lead
 
 SID = "SM" + "5f" * 16
@@ -63,7 +66,8 @@ class TwilioInboundTests(BaseTestCase):
         self.assertEqual(stored.raw["Body"], "Yes! Can I come in Thursday?")
         self.assertIsNotNone(stored.processed_at)
         entry = self.lead.interactions.get(kind="message_in")
-        self.assertEqual(entry.summary, "Yes! Can I come in Thursday?")
+        self.assertEqual(entry.summary, "positive: Yes! Can I come in Thursday?")
+        self.assertEqual(Reply.objects.get().label, "positive")
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.status, LeadStatus.RESPONDED)
 
@@ -86,16 +90,18 @@ class TwilioInboundTests(BaseTestCase):
         stored = InboundMessage.objects.get()
         self.assertIsNone(stored.lead)
         self.assertEqual(stored.practice, self.north)
+        triage = FollowUp.objects.get()
+        self.assertEqual((triage.kind, triage.lead, triage.inbound_id), ("triage", None, stored.pk))
 
     def test_a_message_that_failed_to_be_read_keeps_its_error_and_is_read_again(self):
-        failing = mock.patch("reactivate.channels.inbound._log", side_effect=RuntimeError("db"))
-        with failing, self.assertLogs("reactivate.channels.inbound", "ERROR"):
+        failing = mock.patch("reactivate.replies.services.act", side_effect=RuntimeError("db"))
+        with failing, self.assertLogs("reactivate.replies", "ERROR"):
             self.text("Thursday works")
         stored = InboundMessage.objects.get()
         self.assertIn("RuntimeError", stored.error)
-        self.assertIsNone(stored.processed_at)
+        self.assertFalse(Reply.objects.exists())  # nothing half-done: the reply rolled back
         InboundMessage.objects.update(received_at=stored.received_at.replace(year=2020))
-        self.assertEqual(read_pending(), 1)
+        self.assertEqual(process_pending(), 1)
         self.assertTrue(self.lead.interactions.filter(kind="message_in").exists())
 
 

@@ -1,0 +1,188 @@
+"""Acting on a reply, the seed's table, in one transaction with its timeline entry.
+
+Any human reply stops every automated step for the lead (DESIGN rule 3). Then by what it
+said: positive → a follow-up due within the SLA, assigned; timing → a follow-up on the date
+given and the lead out of the pool until then; changed → a re-qualify task; negative → the
+record closed; unsubscribe → the one opt-out service; auto-reply → no stop, the next step
+waits for the return date; wrong contact → that address or number invalid, the sequence
+goes on with the others; unclear → a person reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from mailparser_reply import EmailReplyParser
+
+from reactivate.campaigns.models import Enrollment, EnrollmentStatus
+from reactivate.campaigns.stops import stop_for_lead
+from reactivate.channels.inbound import read_inbound
+from reactivate.channels.models import InboundMessage
+from reactivate.followups.assign import due_within_sla
+from reactivate.followups.models import FollowUpKind
+from reactivate.followups.services import followup_open
+from reactivate.leads.choices import Channel, ContactKind, InteractionKind, LeadStatus, Validity
+from reactivate.leads.models import ContactPoint, Interaction, Lead
+from reactivate.leads.optout import opt_in, opt_out
+from reactivate.leads.reachability import point_set_validity
+from reactivate.leads.services import lead_set_status
+from reactivate.replies.models import Reply
+from reactivate.replies.understand import Reading, read_reply
+from reactivate.tenancy.models import Practice
+
+log = logging.getLogger("reactivate.replies")
+OPEN = (LeadStatus.STALLED, LeadStatus.IN_SEQUENCE, LeadStatus.ACTIVE)
+TASKS = {
+    "positive": (FollowUpKind.REPLY, "said yes: answer now"),
+    "changed": (FollowUpKind.REQUALIFY, "their situation changed: re-qualify"),
+    "unclear": (FollowUpKind.TRIAGE, "a reply to read"),
+}
+
+
+def new_text(message: InboundMessage) -> str:
+    """An email without its quoted history and signature (mail-parser-reply); a text as is."""
+    if message.channel != Channel.EMAIL:
+        return message.body.strip()
+    parsed = EmailReplyParser(languages=["en", "es"]).parse_reply(text=message.body or "")
+    return (parsed or message.body or "").strip()
+
+
+def reply_take(message: InboundMessage) -> Reply | None:
+    """Store, match (channels) and act on one inbound message; None when it cannot be read
+    yet (it stays stored, with its error, and is tried again)."""
+    if not read_inbound(message):
+        return None
+    message.refresh_from_db()
+    try:
+        return reply_process(message)
+    except Exception as exc:
+        log.exception("reply %s could not be acted on", message.pk)
+        InboundMessage.objects.filter(pk=message.pk).update(error=repr(exc)[:2000])
+        return None
+
+
+def reply_process(message: InboundMessage) -> Reply:
+    existing = Reply.objects.filter(inbound=message).first()
+    if existing is not None:
+        return existing
+    practice = Practice.objects.filter(pk=message.practice_id).first()
+    zone = ZoneInfo(practice.timezone) if practice else timezone.get_current_timezone()
+    received = message.received_at.astimezone(zone).date()
+    text = new_text(message)
+    headers = {k: v for k, v in (message.raw.get("headers") or [])} if message.raw else {}
+    reading = read_reply(text, received=received, channel=message.channel, headers=headers)
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            practice=practice, lead_id=message.lead_id, inbound=message, text=text,
+            label=reading.label, confidence=reading.confidence, layer=reading.layer,
+            follow_up_on=reading.follow_up.on if reading.follow_up else None,
+            granularity=reading.follow_up.granularity if reading.follow_up else "",
+        )  # fmt: skip
+        if message.lead_id is None:
+            followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
+                          reason=f"a message from {message.from_value} matched no lead",
+                          due_at=due_within_sla(practice, message.received_at),
+                          inbound_id=message.pk)  # fmt: skip
+            return reply
+        lead = Lead.objects.select_related("practice").get(pk=message.lead_id)
+        act(reply, lead, message, reading)
+    return reply
+
+
+def act(reply: Reply, lead: Lead, message: InboundMessage, reading: Reading) -> None:
+    human = reading.label not in ("auto_reply", "wrong_contact")
+    Interaction.objects.create(
+        practice_id=lead.practice_id, lead=lead,
+        kind=InteractionKind.MESSAGE_IN if human else InteractionKind.NOTE,
+        channel=message.channel, actor_label=f"{message.provider} reply"[:100],
+        summary=(f"{reading.label.replace('_', ' ')}: " + (reply.text or "(empty)"))[:300],
+        body=reply.text, occurred_at=message.received_at,
+        data={"inbound": message.pk, "reply": reply.pk, "label": reading.label,
+              "confidence": reading.confidence},
+    )  # fmt: skip
+    if human:
+        stop_for_lead(lead, "the lead replied")
+        Lead.objects.filter(pk=lead.pk, status__in=OPEN).update(
+            status=LeadStatus.RESPONDED, updated_at=timezone.now()
+        )
+    handler = ACTIONS.get(reading.label)
+    if handler is not None:
+        handler(reply, lead, message, reading)
+
+
+def _task(reply, lead, message, reading) -> None:
+    kind, why = TASKS[reading.label]
+    followup_open(practice=lead.practice, lead=lead, kind=kind, reason=why,
+                  due_at=due_within_sla(lead.practice, message.received_at),
+                  inbound_id=message.pk)  # fmt: skip
+
+
+def _timing(reply, lead, message, reading) -> None:
+    zone = ZoneInfo(lead.practice.timezone)
+    when = datetime.combine(reading.follow_up.on, time(9, 30), zone)
+    followup_open(practice=lead.practice, lead=lead, kind=FollowUpKind.TIMING,
+                  reason=f"asked to be contacted later ({reading.follow_up.said or 'no date'})",
+                  due_at=when, inbound_id=message.pk)  # fmt: skip
+    Lead.objects.filter(pk=lead.pk).update(next_eligible_at=when)
+
+
+def _negative(reply, lead, message, reading) -> None:
+    lead.refresh_from_db()
+    lead_set_status(lead=lead, actor=None, status=LeadStatus.CLOSED,
+                    reason=f"said no: {reply.text[:150]}")  # fmt: skip
+
+
+def _unsubscribe(reply, lead, message, reading) -> None:
+    opt_out(lead=lead, channel=message.channel, source=f"reply ({reading.layer})",
+            evidence=reply.text or message.body, at=message.received_at)  # fmt: skip
+
+
+def _auto_reply(reply, lead, message, reading) -> None:
+    if reading.follow_up is None:
+        return
+    back = datetime.combine(reading.follow_up.on, time(9, 30), ZoneInfo(lead.practice.timezone))
+    for enrollment in Enrollment.objects.filter(
+        lead=lead, status=EnrollmentStatus.ACTIVE, next_action_at__lt=back
+    ):
+        enrollment.next_action_at = back
+        enrollment.last_decision = f"the lead is away until {reading.follow_up.on:%d %b}"
+        enrollment.save(update_fields=["next_action_at", "last_decision", "updated_at"])
+
+
+def _wrong_contact(reply, lead, message, reading) -> None:
+    kind = ContactKind.PHONE if message.channel == Channel.SMS else ContactKind.EMAIL
+    point = ContactPoint.objects.filter(
+        practice_id=lead.practice_id, lead=lead, kind=kind, value=message.from_value.lower()
+        if kind == ContactKind.EMAIL else message.from_value,
+    ).select_related("lead__practice").first()  # fmt: skip
+    if point is not None:
+        point_set_validity(point=point, validity=Validity.INVALID, source="reply: wrong person",
+                           evidence=reply.text)  # fmt: skip
+
+
+def _keyword_start(reply, lead, message, reading) -> None:
+    if reading.keyword == "start" and message.channel == Channel.SMS:
+        with contextlib.suppress(ValueError):  # not one of the lead's numbers for texts
+            opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="START text",
+                   evidence=message.body, at=message.received_at)  # fmt: skip
+        return
+    _task(reply, lead, message, reading)
+
+
+ACTIONS = {
+    "positive": _task, "changed": _task, "unclear": _keyword_start, "timing": _timing,
+    "negative": _negative, "unsubscribe": _unsubscribe, "auto_reply": _auto_reply,
+    "wrong_contact": _wrong_contact,
+}  # fmt: skip
+
+
+def process_pending(*, older_than: timedelta = timedelta(minutes=1), limit: int = 500) -> int:
+    """Messages stored but not yet acted on (a crash, an error): taken again."""
+    cutoff = timezone.now() - older_than
+    pending = InboundMessage.objects.filter(reply__isnull=True, received_at__lt=cutoff)
+    return sum(reply_take(m) is not None for m in pending.order_by("received_at")[:limit])
