@@ -31,6 +31,7 @@ from reactivate.leads.models import ContactPoint, Interaction, Lead
 from reactivate.leads.optout import opt_in, opt_out
 from reactivate.leads.reachability import point_set_validity
 from reactivate.leads.services import lead_set_status
+from reactivate.replies.answers import help_text, service_text, stop_text
 from reactivate.replies.models import Reply
 from reactivate.replies.understand import Reading, read_reply
 from reactivate.tenancy.models import Practice
@@ -76,6 +77,7 @@ def reply_process(message: InboundMessage) -> Reply:
     text = new_text(message)
     headers = {k: v for k, v in (message.raw.get("headers") or [])} if message.raw else {}
     reading = read_reply(text, received=received, channel=message.channel, headers=headers)
+    reading = _carrier_said(message, reading)
     with transaction.atomic():
         reply = Reply.objects.create(
             practice=practice, lead_id=message.lead_id, inbound=message, text=text,
@@ -84,14 +86,33 @@ def reply_process(message: InboundMessage) -> Reply:
             granularity=reading.follow_up.granularity if reading.follow_up else "",
         )  # fmt: skip
         if message.lead_id is None:
-            followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
-                          reason=f"a message from {message.from_value} matched no lead",
-                          due_at=due_within_sla(practice, message.received_at),
-                          inbound_id=message.pk)  # fmt: skip
-            return reply
-        lead = Lead.objects.select_related("practice").get(pk=message.lead_id)
-        act(reply, lead, message, reading)
+            if practice is not None and reading.keyword not in ("help", "start"):
+                followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
+                              reason=f"a message from {message.from_value} matched no lead",
+                              due_at=due_within_sla(practice, message.received_at),
+                              inbound_id=message.pk)  # fmt: skip
+        else:
+            lead = Lead.objects.select_related("practice").get(pk=message.lead_id)
+            act(reply, lead, message, reading)
+    answered_by_carrier = bool((message.raw or {}).get("OptOutType"))
+    if message.channel == Channel.SMS and practice is not None and not answered_by_carrier:
+        # After the commit: the opt-out stands even if the text cannot be sent. With
+        # Advanced Opt-Out, Twilio has already answered.
+        if reading.keyword == "help":
+            service_text(message, help_text(practice), "help-answer")
+        elif reading.label == "unsubscribe":
+            service_text(message, stop_text(practice), "optout-confirmation")
     return reply
+
+
+def _carrier_said(message: InboundMessage, reading: Reading) -> Reading:
+    """Twilio's Advanced Opt-Out names the keyword it matched (``OptOutType``): its word wins."""
+    said = str((message.raw or {}).get("OptOutType", "")).upper()
+    if said == "STOP":
+        return Reading("unsubscribe", 1.0, "keyword", "stop")
+    if said in ("START", "HELP"):
+        return Reading("unclear", 1.0, "keyword", said.lower())
+    return reading
 
 
 def act(reply: Reply, lead: Lead, message: InboundMessage, reading: Reading) -> None:
@@ -166,6 +187,8 @@ def _wrong_contact(reply, lead, message, reading) -> None:
 
 
 def _keyword_start(reply, lead, message, reading) -> None:
+    if reading.keyword == "help":
+        return  # answered with the help text; nothing for a person to do
     if reading.keyword == "start" and message.channel == Channel.SMS:
         with contextlib.suppress(ValueError):  # not one of the lead's numbers for texts
             opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="START text",

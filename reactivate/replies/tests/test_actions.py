@@ -21,7 +21,7 @@ from reactivate.replies.models import Reply
 from reactivate.testing import BaseTestCase, make_lead
 
 
-class TextReplyTests(SmsTestCase):
+class TextCase(SmsTestCase):
     def setUp(self):
         super().setUp()
         self.lead, self.phone = texted_lead(self.north, "Ana", "+13125550123")
@@ -137,3 +137,40 @@ class EmailReplyTests(BaseTestCase):
         lead.refresh_from_db()
         self.assertEqual(lead.status, LeadStatus.RESPONDED)  # not opted out by the quote
         self.assertTrue(ContactPoint.objects.get(lead=lead).validity == "valid")
+
+
+class ServiceTextTests(TextCase):
+    def test_help_gets_the_carrier_required_answer_once(self):
+        self.north.phone = "+13125550100"
+        self.north.save()
+        self.text("HELP")
+        self.text("help")
+        answers = [m for m in self.standin.messages if "Questions?" in m["body"]]
+        self.assertEqual(len(answers), 2)  # one per HELP message, never more
+        self.assertIn("North Dental", answers[0]["body"])
+        self.assertIn("Reply STOP to opt out", answers[0]["body"])
+        self.assertFalse(FollowUp.objects.exists())
+
+    def test_an_opt_out_by_text_gets_one_confirmation_without_marketing(self):
+        self.text("STOP")
+        (confirmation,) = [m for m in self.standin.messages if "no more messages" in m["body"]]
+        self.assertEqual(confirmation["to"], "+13125550123")
+        self.assertIn("Reply START", confirmation["body"])
+
+    def test_with_advanced_opt_out_twilios_keyword_wins_and_twilio_answers(self):
+        self.n += 1
+        sid = f"SM{self.n:032x}"
+        params = {
+            "MessageSid": sid,
+            "SmsSid": sid,
+            "From": "+13125550123",
+            "To": "+13125550199",
+            "Body": "Stop pls",
+            "OptOutType": "STOP",
+        }
+        Client().post(
+            "/hooks/twilio/north/inbound/", params, HTTP_X_TWILIO_SIGNATURE=sign(self.url, params)
+        )
+        self.lead.refresh_from_db()
+        self.assertEqual(self.lead.status, LeadStatus.DO_NOT_CONTACT)
+        self.assertFalse([m for m in self.standin.messages if "no more messages" in m["body"]])
