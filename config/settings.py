@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reactivate.tenancy.context_processors.current_practice",
+                "reactivate.followups.context_processors.alerts",
             ],
         },
     },

@@ -102,3 +102,24 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} follow-up ({self.status})"
+
+
+class Notification(models.Model):
+    """Something a person should see now: a follow-up given to them. Shown in the menu
+    until they open their follow-ups; sent by email as well."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "practice", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from reactivate.followups.models import CallTask, TaskStatus
+from reactivate.followups.models import CallTask, FollowUp, Notification, TaskStatus
 from reactivate.leads.choices import LeadStatus
 from reactivate.leads.models import Interaction
 from reactivate.tenancy.models import Practice
@@ -35,3 +35,15 @@ def call_history(task: CallTask) -> list[Interaction]:
         .select_related("actor")
         .order_by("-occurred_at", "-id")[:HISTORY]
     )
+
+
+def open_followups(practice: Practice) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(practice=practice, status=TaskStatus.OPEN)
+        .select_related("lead", "assignee")
+        .order_by("due_at", "id")
+    )
+
+
+def unread_alerts(user, practice: Practice) -> int:
+    return Notification.objects.filter(user=user, practice=practice, read_at__isnull=True).count()

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
+from reactivate.followups.alerts import alert
 from reactivate.followups.assign import assignee_for
 from reactivate.followups.models import CallOutcome, CallTask, FollowUp, FollowUpKind, TaskStatus
 from reactivate.leads.choices import ContactKind, InteractionKind, LeadStatus, Validity
@@ -128,4 +129,6 @@ def followup_open(
         practice=practice, lead=lead, kind=kind, reason=reason[:300], due_at=due_at,
         assignee=assignee_for(practice), inbound_id=inbound_id,
     )  # fmt: skip
+    if kind != FollowUpKind.TIMING:  # a check-back months away needs no alert today
+        alert(followup)
     return followup, True

@@ -7,8 +7,10 @@ from datetime import timedelta
 from io import StringIO
 
 from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from reactivate.campaigns.models import Enrollment, EnrollmentStatus
@@ -18,7 +20,7 @@ from reactivate.followups.models import FollowUp
 from reactivate.leads.choices import LeadStatus, Validity
 from reactivate.leads.models import ContactPoint, Suppression
 from reactivate.replies.models import Reply
-from reactivate.testing import BaseTestCase, make_lead
+from reactivate.testing import PASSWORD, BaseTestCase, make_lead
 
 
 class TextCase(SmsTestCase):
@@ -174,3 +176,21 @@ class ServiceTextTests(TextCase):
         self.lead.refresh_from_db()
         self.assertEqual(self.lead.status, LeadStatus.DO_NOT_CONTACT)
         self.assertFalse([m for m in self.standin.messages if "no more messages" in m["body"]])
+
+
+class AlertTests(TextCase):
+    def test_the_assignee_is_alerted_in_the_app_and_by_email(self):
+        self.north_coordinator.email = "cole@north.example"
+        self.north_coordinator.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.text("Yes please call me")
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(mail.outbox[0].to, ["cole@north.example"])
+        self.assertIn("said yes", mail.outbox[0].subject)
+        self.client.login(username="cole", password=PASSWORD)
+        page = self.client.get(reverse("dashboard", args=["north"]))
+        self.assertContains(page, 'data-testid="alerts"')
+        listing = self.client.get(reverse("followup_list", args=["north"]))
+        self.assertContains(listing, "said yes: answer now")
+        again = self.client.get(reverse("dashboard", args=["north"]))
+        self.assertNotContains(again, 'data-testid="alerts"')  # read by opening the list
