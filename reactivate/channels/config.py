@@ -28,15 +28,15 @@ PROVIDERS = {
         "sandbox": ((), (), ()),
         "smtp": (
             ("url", "from_email", "reply_domain"),
-            ("from_name", "dkim_selector"),
-            ("url",),
+            ("from_name", "dkim_selector", "imap_url"),
+            ("url", "imap_url"),
         ),
         # An ESP through its API (django-anymail): its API key, and the same sender settings.
         **{
             esp: (
                 ("api_key", "from_email", "reply_domain"),
-                ("from_name", "sender_domain", "api_url"),
-                ("api_key",),
+                ("from_name", "sender_domain", "api_url", "imap_url"),
+                ("api_key", "imap_url"),
             )
             for esp in ESPS
         },
@@ -93,6 +93,9 @@ def channel_configure(
 
 
 def _check(provider: str, values: dict[str, str]) -> None:
+    imap = values.get("imap_url", "")
+    if imap and not re.fullmatch(r"imaps?://[^:@/\s]+(:[^@\s]*)?@[^/\s]+(/\S*)?", imap):
+        raise ConfigError("imap_url looks like imaps://user:password@imap.example.com/INBOX")
     if provider == "twilio":
         _check_twilio(values)
     if provider not in ESPS and provider != "smtp":

@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mailparser_reply import EmailReplyParser
 
@@ -61,6 +61,8 @@ def reply_take(message: InboundMessage) -> Reply | None:
     message.refresh_from_db()
     try:
         return reply_process(message)
+    except IntegrityError:  # another worker read it at the same moment: theirs stands
+        return Reply.objects.filter(inbound=message).first()
     except Exception as exc:
         log.exception("reply %s could not be acted on", message.pk)
         InboundMessage.objects.filter(pk=message.pk).update(error=repr(exc)[:2000])
