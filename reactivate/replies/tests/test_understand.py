@@ -14,7 +14,7 @@ from sklearn.metrics import f1_score
 from reactivate.replies.understand import read_reply
 from reactivate.replies.understand.autoreply import by_headers, by_text, return_date
 from reactivate.replies.understand.dates import follow_up_date
-from reactivate.replies.understand.model import labelled
+from reactivate.replies.understand.model import build, labelled, trained
 from reactivate.replies.understand.rules import core, revokes, wrong_contact
 
 RFC3834 = Path(__file__).resolve().parents[1] / "fixtures" / "rfc3834"
@@ -220,3 +220,16 @@ class CommandTests(SimpleTestCase):
         import tempfile
 
         return tempfile.TemporaryDirectory()
+
+
+class ScorerTests(SimpleTestCase):
+    def test_the_fast_arithmetic_gives_sklearns_numbers(self):
+        rows = labelled("train")
+        pipeline = build([core(r["text"]) for r in rows], [r["label"] for r in rows])
+        scorer = trained()
+        for row in labelled("eval")[:40]:
+            text = core(row["text"])
+            probabilities = pipeline.predict_proba([text])[0]
+            label, confidence = scorer.predict(text)
+            self.assertEqual(label, pipeline.classes_[probabilities.argmax()])
+            self.assertAlmostEqual(confidence, probabilities.max(), places=6)
