@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     MERGE_UNDONE = "merge.undone", "Undid a merge"
     CALL_LOGGED = "call.logged", "Logged a call's outcome"
     LETTERS_MAILED = "letters.mailed", "Marked a print batch mailed"
+    REPLY_CORRECTED = "reply.corrected", "Corrected how a reply was read"
 
 
 class AuditEvent(models.Model):

@@ -130,6 +130,7 @@ class LeadListTests(BaseTestCase):
         for index in range(30):
             make_lead(self.north, f"Extra{index}", "Lead", email=f"extra{index}@example.com")
         self.client.get(self.url)  # the first visit remembers the practice in the session
-        # session, user, practice, membership, switcher, treatments, count, leads, contacts
-        with self.assertNumQueries(9):
+        # session, user, practice, membership, switcher, treatments, count, leads, contacts,
+        # and the menu's count of new follow-ups
+        with self.assertNumQueries(10):
             self.client.get(self.url)

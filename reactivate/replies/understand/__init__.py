@@ -40,7 +40,9 @@ class Reading:
 
 
 def read_reply(text: str, *, received: date, channel: str = "sms",
-               headers: dict[str, str] | None = None) -> Reading:  # fmt: skip
+               headers: dict[str, str] | None = None,
+               extra: tuple[tuple[str, str], ...] = ()) -> Reading:  # fmt: skip
+    """``extra``: (text, label) pairs people corrected, trained on beside the shipped set."""
     word = keyword(text)
     if word == "stop":
         return Reading("unsubscribe", 1.0, "keyword", word)
@@ -55,7 +57,7 @@ def read_reply(text: str, *, received: date, channel: str = "sms",
         return Reading("unsubscribe", 0.99, "rule")
     if rules.wrong_contact(said):
         return Reading("wrong_contact", 0.95, "rule")
-    label, confidence = predict(said)
+    label, confidence = predict(said, extra)
     deferred = deferral(said, received)
     if (
         deferred is not None

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from reactivate.replies.manual import training_examples
 from reactivate.replies.understand import read_reply
 
 NEEDED = {"id", "text"}
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("input", metavar="IN.csv")
         parser.add_argument("--out", required=True, metavar="OUT.csv")
         parser.add_argument(
+            "--retrain", action="store_true",
+            help="Also learn from the replies people corrected (Replies → put right).",
+        )  # fmt: skip
+        parser.add_argument(
             "--received-at",
             default="",
             metavar="YYYY-MM-DD",
@@ -34,6 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: str, out: str, received_at: str, **options) -> None:
         received = self._day(received_at)
+        extra = training_examples() if options.get("retrain") else ()
         source = Path(input)
         if not source.is_file():
             raise CommandError(f"No file {input!r}.")
@@ -56,6 +62,7 @@ class Command(BaseCommand):
                     row.get("text") or "",
                     received=received,
                     channel=(row.get("channel") or "sms").strip().lower(),
+                    extra=extra,
                 )
                 follow = reading.follow_up.on.isoformat() if reading.follow_up else ""
                 writer.writerow(
