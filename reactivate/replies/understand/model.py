@@ -5,15 +5,25 @@ corrections people have made. Offline, deterministic, well under a millisecond a
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from reactivate.replies.understand import rules
 from reactivate.replies.understand.rules import core
+
+
+def rules_file() -> str:
+    return rules.__file__  # the cleaning the model is trained on: a change retrains
+
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "replies.csv"
 
@@ -84,11 +94,33 @@ class Scorer:
 
 @lru_cache(maxsize=4)
 def trained(extra: tuple[tuple[str, str], ...] = ()) -> Scorer:
-    """The model of the shipped training split, and of ``extra`` (text, label) corrections."""
+    """The model of the shipped training split, and of ``extra`` (text, label) corrections.
+
+    Training takes a few seconds, so the shipped set's model is kept in the data directory,
+    named by a digest of the set and of this module, and loaded in milliseconds by every
+    later process (a web worker's first reply must not wait for a training run)."""
+    if not extra:
+        cached = _cache_path()
+        if cached.exists():
+            with cached.open("rb") as handle:
+                return Scorer(pickle.load(handle))  # noqa: S301 (our own file, in our data home)
     rows = labelled("train")
     texts = [core(r["text"]) for r in rows] + [core(text) for text, _ in extra]
     labels = [r["label"] for r in rows] + [label for _, label in extra]
-    return Scorer(build(texts, labels))
+    model = build(texts, labels)
+    if not extra:
+        _cache_path().parent.mkdir(parents=True, exist_ok=True)
+        partial = _cache_path().with_suffix(f".{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(model, handle)
+        partial.replace(_cache_path())  # whole or not at all, whichever process wins
+    return Scorer(model)
+
+
+def _cache_path() -> Path:
+    digest = hashlib.sha256(DATA.read_bytes() + Path(__file__).read_bytes())
+    digest.update(Path(rules_file()).read_bytes())
+    return settings.HOME / "models" / f"replies-{digest.hexdigest()[:16]}.pkl"
 
 
 def predict(text: str, extra: tuple[tuple[str, str], ...] = ()) -> tuple[str, float]:
