@@ -98,8 +98,11 @@ def _database() -> dict:
         return config
     HOME.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "reactivate.core.sqlite",
         "NAME": HOME / "reactivate.sqlite3",
+        # Kept open between requests: opening a file and running the pragmas costs more than
+        # a reply's own queries.
+        "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
         "OPTIONS": {
             # WAL lets the web process read while a worker writes; IMMEDIATE takes the write
             # lock at BEGIN so concurrent writers queue on busy_timeout instead of failing

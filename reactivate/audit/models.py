@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     MEMBER_INVITED = "member.invited", "Invited a team member"
     MEMBER_ROLE_CHANGED = "member.role_changed", "Changed a team member's role"
     MEMBER_REMOVED = "member.removed", "Removed a team member"
+    MEMBER_ALERTS_CHANGED = "member.alerts_changed", "Changed where a member's alerts go"
     CHANNEL_CONFIGURED = "channel.configured", "Configured a channel's provider"
     LEADS_MERGED = "leads.merged", "Merged two leads"
     LEADS_KEPT_APART = "leads.kept_apart", "Kept two leads apart"

@@ -166,6 +166,8 @@ def _advance(outbound: OutboundMessage, kind: str, at: datetime) -> None:
 
 def _follow(outbound: OutboundMessage, event: ChannelEvent) -> None:
     """The contact point and the person's consent, after what the provider said."""
+    if outbound.lead_id is None:
+        return  # a service text to staff or a stranger: no person record to update
     code, kind, at = event.code, event.kind, event.occurred_at
     said = f"{event.provider} {kind}" + (f" {code}" if code else "")
     evidence = event.description or said

@@ -1,28 +1,28 @@
 """Messages people send us: stored raw first, then matched to a lead.
 
 Storing comes first and commits on its own (DESIGN rule 4): a message that cannot be read
-is kept with its error and read again later. Matching finds the lead within the practice
-(a text by its number, an email by its signed reply address, the message it answers, then
-its sender). What the reply means and what follows is the replies app's work, on the same
-stored message (replies.services.reply_take), called by the webhooks that receive it.
+is kept with its error and read again later (replies.services.process_pending). Matching
+finds the lead within the practice (a text by its number, an email by its signed reply
+address, the message it answers, then its sender). What the reply means and what follows
+is the replies app's work, on the same stored message (replies.services.reply_take),
+called by the webhooks that receive it.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from reactivate.channels.email.addresses import lead_for_reply_address
 from reactivate.channels.models import InboundMessage, OutboundMessage
 from reactivate.leads.choices import Channel, ContactKind
 from reactivate.leads.models import ContactPoint, Lead
-
-log = logging.getLogger("reactivate.channels.inbound")
 
 # Single-word carrier keywords, case-insensitive, surrounding punctuation ignored.
 STOP_WORDS = {"STOP", "STOPALL", "STOP ALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE",
@@ -77,23 +77,21 @@ def receive(incoming: Incoming) -> tuple[InboundMessage, bool]:
     return stored, True
 
 
-def read_inbound(stored: InboundMessage) -> bool:
-    """Match it to its lead, once; False (with the error kept) when that failed."""
-    try:
-        with transaction.atomic():
-            message = InboundMessage.objects.select_for_update().get(pk=stored.pk)
-            if message.processed_at is not None:
-                return True
-            lead = _match(message)
-            if lead is not None:
-                message.lead, message.practice_id = lead, lead.practice_id
-            message.processed_at, message.error = timezone.now(), ""
-            message.save(update_fields=["lead", "practice", "processed_at", "error"])
-    except Exception as exc:
-        log.exception("inbound message %s could not be read", stored.pk)
-        InboundMessage.objects.filter(pk=stored.pk).update(error=repr(exc)[:2000])
-        return False
-    return True
+def find_lead(message: InboundMessage) -> Lead | None:
+    """The lead the message is from, or None: reads only, so it can run before the write
+    transaction that records the match (attach)."""
+    if message.lead_id is not None:  # entered on the lead's page: attributed when stored
+        return Lead.objects.select_related("practice").get(pk=message.lead_id)
+    return _match(message)
+
+
+def attach(message: InboundMessage, lead: Lead | None) -> None:
+    """Record the match and mark the message read, inside the caller's transaction, so the
+    match and what the reply makes of it commit together or not at all."""
+    if lead is not None:
+        message.lead, message.practice_id = lead, lead.practice_id
+    message.processed_at, message.error = timezone.now(), ""
+    message.save(update_fields=["lead", "practice", "processed_at", "error"])
 
 
 def _match(message: InboundMessage) -> Lead | None:
@@ -106,22 +104,16 @@ def _match_phone(message: InboundMessage) -> Lead | None:
     """The lead with that number in the practice; of several, the one last texted."""
     if message.practice_id is None:
         return None
-    texted = (
-        OutboundMessage.objects.filter(
-            practice_id=message.practice_id, channel=Channel.SMS, to_value=message.from_value
-        )
-        .order_by("-sent_at", "-id")
-        .values_list("lead_id", flat=True)
-        .first()
+    numbers = OutboundMessage.objects.filter(
+        practice_id=message.practice_id, channel=Channel.SMS, to_value=message.from_value
+    ).order_by("-sent_at", "-id")
+    points = ContactPoint.objects.filter(
+        practice_id=message.practice_id, kind=ContactKind.PHONE, value=message.from_value
     )
-    if texted is None:
-        texted = (
-            ContactPoint.objects.filter(
-                practice_id=message.practice_id, kind=ContactKind.PHONE, value=message.from_value
-            )
-            .values_list("lead_id", flat=True)
-            .first()
-        )
+    # One query: the lead last texted from this number, else any lead with the number.
+    texted = Coalesce(
+        Subquery(numbers.values("lead_id")[:1]), Subquery(points.values("lead_id")[:1])
+    )
     return Lead.objects.select_related("practice").filter(pk=texted).first()
 
 

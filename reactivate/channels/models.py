@@ -22,7 +22,11 @@ class OutboundMessage(models.Model):
     """One message to one lead, at most once: the idempotency key is unique."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="outbound")
+    # None for a service text to someone who is not a lead: an alert to staff, the HELP
+    # answer to a number that matched no lead.
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     idempotency_key = models.CharField(max_length=100, unique=True)
     source = models.CharField(
@@ -59,6 +63,8 @@ class OutboundMessage(models.Model):
             ),
             # Delivery reports name the message by the provider's id.
             models.Index(fields=["provider_id"], name="outbound_provider_id"),
+            # A text back is matched to the lead last texted at that number (inbound.py).
+            models.Index(fields=["practice", "to_value", "sent_at"], name="outbound_to_value"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Telling the assignee at once: in the app (the menu's count) and by email."""
+"""Telling the assignee at once: in the app (the menu's count), by email, and by text when
+they gave a mobile number for it (Settings → Team)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from reactivate.channels.service import can_text, send_service_text
 from reactivate.followups.models import FollowUp, Notification
+from reactivate.tenancy.models import Membership
 
 log = logging.getLogger("reactivate.followups")
 
@@ -23,16 +26,30 @@ def alert(followup: FollowUp) -> Notification | None:
     text = f"{who}: {followup.reason} (due {followup.due_at:%H:%M})"[:300]
     note = Notification.objects.create(practice=followup.practice, user=user,
                                        followup=followup, text=text)  # fmt: skip
-    if user.email:
-        link = settings.SITE_URL + reverse("followup_list", args=[followup.practice.slug])
-
-        def send() -> None:
-            try:
-                send_mail(f"[{followup.practice.name}] {text}", f"{text}\n\n{link}\n",
-                          settings.DEFAULT_FROM_EMAIL, [user.email])  # fmt: skip
-            except Exception:
-                log.exception("follow-up alert email to %s failed", user.email)
-
-        # After the commit: the task stands whether or not the mail server answers.
-        transaction.on_commit(send)
+    link = settings.SITE_URL + reverse("followup_list", args=[followup.practice.slug])
+    # After the commit: the task stands whether or not the mail server or Twilio answers.
+    transaction.on_commit(lambda: _send(note, followup, link))
     return note
+
+
+def _send(note: Notification, followup: FollowUp, link: str) -> None:
+    user, practice = note.user, followup.practice
+    if user.email:
+        try:
+            send_mail(f"[{practice.name}] {note.text}", f"{note.text}\n\n{link}\n",
+                      settings.DEFAULT_FROM_EMAIL, [user.email])  # fmt: skip
+        except Exception:
+            log.exception("follow-up alert email to %s failed", user.email)
+    phone = (
+        Membership.objects.filter(user=user, practice=practice)
+        .values_list("alert_phone", flat=True)
+        .first()
+    )
+    if phone and can_text(practice):
+        try:
+            # It names the lead but not what they wrote: a text is no place for health details.
+            send_service_text(practice=practice, to=phone, key=f"alert-{note.pk}",
+                              body=f"{practice.name}: {note.text} {link}",
+                              source="staff-alert")  # fmt: skip
+        except Exception:
+            log.exception("follow-up alert text to %s failed", phone)

@@ -92,7 +92,11 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["practice", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["practice", "status", "due_at"]),
+            # Each person's open load, counted for every new task (followups.assign).
+            models.Index(fields=["assignee", "status", "practice"], name="followup_load"),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
                 fields=["inbound_id", "kind"], condition=models.Q(inbound_id__isnull=False),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
@@ -118,17 +118,20 @@ def _number(task: CallTask, outcome: CallOutcome, actor, now) -> None:
 
 def followup_open(
     *, practice, lead: Lead | None, kind: FollowUpKind | str, reason: str, due_at: datetime,
-    inbound_id: int | None = None,
+    inbound_id: int | None = None, assignee=None,
 ) -> tuple[FollowUp, bool]:  # fmt: skip
-    """A person's next move, assigned in turn; the same task again for the same message."""
-    if inbound_id is not None:
-        existing = FollowUp.objects.filter(inbound_id=inbound_id, kind=kind).first()
-        if existing is not None:
-            return existing, False
-    followup = FollowUp.objects.create(
-        practice=practice, lead=lead, kind=kind, reason=reason[:300], due_at=due_at,
-        assignee=assignee_for(practice), inbound_id=inbound_id,
-    )  # fmt: skip
+    """A person's next move, for ``assignee`` or else the next in turn; the same task again
+    for the same message."""
+    try:
+        # Insert first, in a savepoint: the message's task is new nearly always, and the
+        # unique (inbound_id, kind) says when it is not, without a look-up on every reply.
+        with transaction.atomic():
+            followup = FollowUp.objects.create(
+                practice=practice, lead=lead, kind=kind, reason=reason[:300], due_at=due_at,
+                assignee=assignee or assignee_for(practice), inbound_id=inbound_id,
+            )  # fmt: skip
+    except IntegrityError:
+        return FollowUp.objects.get(inbound_id=inbound_id, kind=kind), False
     if kind != FollowUpKind.TIMING:  # a check-back months away needs no alert today
         alert(followup)
     return followup, True

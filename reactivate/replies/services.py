@@ -21,9 +21,9 @@ from mailparser_reply import EmailReplyParser
 
 from reactivate.campaigns.models import Enrollment, EnrollmentStatus
 from reactivate.campaigns.stops import stop_for_lead
-from reactivate.channels.inbound import read_inbound
+from reactivate.channels.inbound import attach, find_lead
 from reactivate.channels.models import InboundMessage
-from reactivate.followups.assign import due_within_sla
+from reactivate.followups.assign import assignee_for, due_within_sla
 from reactivate.followups.models import FollowUpKind
 from reactivate.followups.services import followup_open
 from reactivate.leads.choices import Channel, ContactKind, InteractionKind, LeadStatus, Validity
@@ -54,57 +54,86 @@ def new_text(message: InboundMessage) -> str:
 
 
 def reply_take(message: InboundMessage) -> Reply | None:
-    """Store, match (channels) and act on one inbound message; None when it cannot be read
-    yet (it stays stored, with its error, and is tried again)."""
-    if not read_inbound(message):
-        return None
-    message.refresh_from_db()
+    """Match (channels), read and act on one stored inbound message; None when that failed
+    (the message stays stored, with its error, and is tried again).
+
+    Matching and reading only read, so they run first; the writes then go in one short
+    transaction, which on SQLite is the time another reply waits for this one."""
+    if message.processed_at is not None:  # read before (a retry, a second poll)
+        existing = Reply.objects.filter(inbound=message).first()
+        if existing is not None:
+            return existing
     try:
-        return reply_process(message)
+        lead = find_lead(message)
+        practice = (
+            lead.practice if lead else Practice.objects.filter(pk=message.practice_id).first()
+        )
+        text, reading = read_message(message, practice)
+        # Chosen before the transaction too: two replies at the same instant may go to the
+        # same person, which is cheaper than making every writer wait for the count.
+        assignee = assignee_for(practice) if _needs_person(lead, practice, reading) else None
+        with transaction.atomic():
+            attach(message, lead)
+            # Reply.inbound is unique: of two workers reading one message, one commits.
+            reply = reply_record_reading(message, lead, practice, text, reading, assignee)
     except IntegrityError:  # another worker read it at the same moment: theirs stands
         return Reply.objects.filter(inbound=message).first()
     except Exception as exc:
         log.exception("reply %s could not be acted on", message.pk)
         InboundMessage.objects.filter(pk=message.pk).update(error=repr(exc)[:2000])
         return None
+    _answer(message, reply, reading)
+    return reply
 
 
-def reply_process(message: InboundMessage) -> Reply:
-    existing = Reply.objects.filter(inbound=message).first()
-    if existing is not None:
-        return existing
-    practice = Practice.objects.filter(pk=message.practice_id).first()
+def read_message(message: InboundMessage, practice: Practice | None) -> tuple[str, Reading]:
+    """The new text of the message and what it says, on the practice's calendar."""
     zone = ZoneInfo(practice.timezone) if practice else timezone.get_current_timezone()
     received = message.received_at.astimezone(zone).date()
     text = new_text(message)
     headers = {k: v for k, v in (message.raw.get("headers") or [])} if message.raw else {}
     reading = read_reply(text, received=received, channel=message.channel, headers=headers)
-    reading = _carrier_said(message, reading)
-    with transaction.atomic():
-        reply = Reply.objects.create(
-            practice=practice, lead_id=message.lead_id, inbound=message, text=text,
-            label=reading.label, confidence=reading.confidence, layer=reading.layer,
-            follow_up_on=reading.follow_up.on if reading.follow_up else None,
-            granularity=reading.follow_up.granularity if reading.follow_up else "",
-        )  # fmt: skip
-        if message.lead_id is None:
-            if practice is not None and reading.keyword not in ("help", "start"):
-                followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
-                              reason=f"a message from {message.from_value} matched no lead",
-                              due_at=due_within_sla(practice, message.received_at),
-                              inbound_id=message.pk)  # fmt: skip
-        else:
-            lead = Lead.objects.select_related("practice").get(pk=message.lead_id)
-            act(reply, lead, message, reading)
-    answered_by_carrier = bool((message.raw or {}).get("OptOutType"))
-    if message.channel == Channel.SMS and practice is not None and not answered_by_carrier:
-        # After the commit: the opt-out stands even if the text cannot be sent. With
-        # Advanced Opt-Out, Twilio has already answered.
-        if reading.keyword == "help":
-            service_text(message, help_text(practice), "help-answer")
-        elif reading.label == "unsubscribe":
-            service_text(message, stop_text(practice), "optout-confirmation")
+    return text, _carrier_said(message, reading)
+
+
+def _needs_person(lead: Lead | None, practice: Practice | None, reading: Reading) -> bool:
+    if practice is None or reading.keyword in ("help", "start"):
+        return False
+    return lead is None or reading.label in TASKS
+
+
+def reply_record_reading(
+    message: InboundMessage, lead: Lead | None, practice: Practice | None, text: str,
+    reading: Reading, assignee=None,
+) -> Reply:  # fmt: skip
+    """Store the reading and carry out what it says (inside reply_take's transaction)."""
+    reply = Reply.objects.create(
+        practice=practice, lead=lead, inbound=message, text=text,
+        label=reading.label, confidence=reading.confidence, layer=reading.layer,
+        follow_up_on=reading.follow_up.on if reading.follow_up else None,
+        granularity=reading.follow_up.granularity if reading.follow_up else "",
+    )  # fmt: skip
+    if lead is not None:
+        act(reply, lead, message, reading, assignee)
+    elif practice is not None and reading.keyword not in ("help", "start"):
+        followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
+                      reason=f"a message from {message.from_value} matched no lead",
+                      due_at=due_within_sla(practice, message.received_at),
+                      inbound_id=message.pk, assignee=assignee)  # fmt: skip
     return reply
+
+
+def _answer(message: InboundMessage, reply: Reply, reading: Reading) -> None:
+    """The carrier-required answers by text, after the commit: the opt-out stands even if the
+    text cannot be sent. With Advanced Opt-Out, Twilio has already answered."""
+    if message.channel != Channel.SMS or reply.practice is None:
+        return
+    if (message.raw or {}).get("OptOutType"):
+        return
+    if reading.keyword == "help":
+        service_text(message, help_text(reply.practice), "help-answer")
+    elif reading.label == "unsubscribe":
+        service_text(message, stop_text(reply.practice), "optout-confirmation")
 
 
 def _carrier_said(message: InboundMessage, reading: Reading) -> Reading:
@@ -117,7 +146,9 @@ def _carrier_said(message: InboundMessage, reading: Reading) -> Reading:
     return reading
 
 
-def act(reply: Reply, lead: Lead, message: InboundMessage, reading: Reading) -> None:
+def act(reply: Reply, lead: Lead, message: InboundMessage, reading: Reading, assignee=None) -> None:
+    """The seed's table for one reply. ``assignee``: who gets the task, chosen beforehand by
+    reply_take (outside the write transaction); None chooses now."""
     human = reading.label not in ("auto_reply", "wrong_contact")
     Interaction.objects.create(
         practice_id=lead.practice_id, lead=lead,
@@ -135,17 +166,17 @@ def act(reply: Reply, lead: Lead, message: InboundMessage, reading: Reading) -> 
         )
     handler = ACTIONS.get(reading.label)
     if handler is not None:
-        handler(reply, lead, message, reading)
+        handler(reply, lead, message, reading, assignee)
 
 
-def _task(reply, lead, message, reading) -> None:
+def _task(reply, lead, message, reading, assignee=None) -> None:
     kind, why = TASKS[reading.label]
     followup_open(practice=lead.practice, lead=lead, kind=kind, reason=why,
                   due_at=due_within_sla(lead.practice, message.received_at),
-                  inbound_id=message.pk)  # fmt: skip
+                  inbound_id=message.pk, assignee=assignee)  # fmt: skip
 
 
-def _timing(reply, lead, message, reading) -> None:
+def _timing(reply, lead, message, reading, assignee=None) -> None:
     zone = ZoneInfo(lead.practice.timezone)
     when = datetime.combine(reading.follow_up.on, time(9, 30), zone)
     followup_open(practice=lead.practice, lead=lead, kind=FollowUpKind.TIMING,
@@ -154,18 +185,18 @@ def _timing(reply, lead, message, reading) -> None:
     Lead.objects.filter(pk=lead.pk).update(next_eligible_at=when)
 
 
-def _negative(reply, lead, message, reading) -> None:
+def _negative(reply, lead, message, reading, assignee=None) -> None:
     lead.refresh_from_db()
     lead_set_status(lead=lead, actor=None, status=LeadStatus.CLOSED,
                     reason=f"said no: {reply.text[:150]}")  # fmt: skip
 
 
-def _unsubscribe(reply, lead, message, reading) -> None:
+def _unsubscribe(reply, lead, message, reading, assignee=None) -> None:
     opt_out(lead=lead, channel=message.channel, source=f"reply ({reading.layer})",
             evidence=reply.text or message.body, at=message.received_at)  # fmt: skip
 
 
-def _auto_reply(reply, lead, message, reading) -> None:
+def _auto_reply(reply, lead, message, reading, assignee=None) -> None:
     if reading.follow_up is None:
         return
     back = datetime.combine(reading.follow_up.on, time(9, 30), ZoneInfo(lead.practice.timezone))
@@ -177,7 +208,7 @@ def _auto_reply(reply, lead, message, reading) -> None:
         enrollment.save(update_fields=["next_action_at", "last_decision", "updated_at"])
 
 
-def _wrong_contact(reply, lead, message, reading) -> None:
+def _wrong_contact(reply, lead, message, reading, assignee=None) -> None:
     kind = ContactKind.PHONE if message.channel == Channel.SMS else ContactKind.EMAIL
     point = ContactPoint.objects.filter(
         practice_id=lead.practice_id, lead=lead, kind=kind, value=message.from_value.lower()
@@ -188,7 +219,7 @@ def _wrong_contact(reply, lead, message, reading) -> None:
                            evidence=reply.text)  # fmt: skip
 
 
-def _keyword_start(reply, lead, message, reading) -> None:
+def _keyword_start(reply, lead, message, reading, assignee=None) -> None:
     if reading.keyword == "help":
         return  # answered with the help text; nothing for a person to do
     if reading.keyword == "start" and message.channel == Channel.SMS:
@@ -196,7 +227,7 @@ def _keyword_start(reply, lead, message, reading) -> None:
             opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="START text",
                    evidence=message.body, at=message.received_at)  # fmt: skip
         return
-    _task(reply, lead, message, reading)
+    _task(reply, lead, message, reading, assignee)
 
 
 ACTIONS = {

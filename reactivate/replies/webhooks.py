@@ -8,15 +8,13 @@ import hashlib
 import logging
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from reactivate.channels.inbound import Incoming, receive
-from reactivate.channels.sms.webhooks import signed_by_twilio
+from reactivate.channels.sms.webhooks import twilio_practice
 from reactivate.leads.choices import Channel
 from reactivate.replies.services import reply_take
-from reactivate.tenancy.models import Practice
 
 log = logging.getLogger("reactivate.replies")
 
@@ -25,8 +23,8 @@ log = logging.getLogger("reactivate.replies")
 @require_POST
 def twilio_inbound(request: HttpRequest, slug: str) -> HttpResponse:
     """A text to the practice's number."""
-    practice = get_object_or_404(Practice, slug=slug)
-    if not signed_by_twilio(request, practice):
+    practice = twilio_practice(request, slug)
+    if practice is None:
         log.warning("twilio inbound webhook with a bad signature for %s", slug)
         return HttpResponseForbidden("Bad signature")
     params = request.POST.dict()

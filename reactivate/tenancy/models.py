@@ -187,6 +187,8 @@ class Membership(models.Model):
         Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Where this person wants a text when a reply is theirs to answer (E.164; blank: none).
+    alert_phone = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
+from reactivate.core.phones import parse_phone
 from reactivate.tenancy.choices import Role
 from reactivate.tenancy.models import Membership, Practice
 
@@ -64,6 +65,22 @@ def member_set_role(*, membership: Membership, role: str, actor) -> Membership:
         membership.save(update_fields=["role"])
         _audit(membership.practice, actor, AuditAction.MEMBER_ROLE_CHANGED, membership.user,
                role=role, before=before)  # fmt: skip
+    return membership
+
+
+def member_set_alert_phone(*, membership: Membership, phone: str, actor) -> Membership:
+    """Where the member's reply alerts go by text (blank: by email and in the app only)."""
+    value = ""
+    if phone.strip():
+        value, problem, _, _ = parse_phone(phone, membership.practice.country or "US")
+        if value is None:
+            raise TeamError(f"{phone.strip()} is {problem}.")
+    with transaction.atomic():
+        membership = _locked(membership)
+        before, membership.alert_phone = membership.alert_phone, value
+        membership.save(update_fields=["alert_phone"])
+        _audit(membership.practice, actor, AuditAction.MEMBER_ALERTS_CHANGED, membership.user,
+               alert_phone=value, before=before)  # fmt: skip
     return membership
 
 

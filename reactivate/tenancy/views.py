@@ -12,7 +12,13 @@ from reactivate.tenancy.access import practice_view, practices_for
 from reactivate.tenancy.forms import PRACTICE_ROLES, InviteForm, PracticeSettingsForm
 from reactivate.tenancy.models import Membership, public_holidays
 from reactivate.tenancy.services import practice_update
-from reactivate.tenancy.team import TeamError, member_invite, member_remove, member_set_role
+from reactivate.tenancy.team import (
+    TeamError,
+    member_invite,
+    member_remove,
+    member_set_alert_phone,
+    member_set_role,
+)
 
 
 @login_required
@@ -92,7 +98,11 @@ def _team_action(request: HttpRequest, form: InviteForm) -> str | None:
         membership = Membership.objects.filter(practice=practice, pk=request.POST["member"]).first()
         if membership is None:
             raise Http404("No such member")
-        if request.POST.get("remove"):
+        if "alert_phone" in request.POST:
+            member_set_alert_phone(membership=membership, phone=request.POST["alert_phone"],
+                                   actor=actor)  # fmt: skip
+            messages.success(request, f"Text alerts for {membership.user.get_username()} saved.")
+        elif request.POST.get("remove"):
             member_remove(membership=membership, actor=actor)
             messages.success(request, f"{membership.user.get_username()} removed.")
         else:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from reactivate.campaigns.models import Enrollment, EnrollmentStatus
 from reactivate.channels.email.addresses import reply_address
+from reactivate.channels.models import OutboundMessage
 from reactivate.channels.tests.test_sms import MORNING, SmsTestCase, sign, texted_lead
 from reactivate.followups.models import FollowUp
 from reactivate.leads.choices import LeadStatus, Validity
@@ -31,14 +32,14 @@ class TextCase(SmsTestCase):
         self.url = f"{settings.SITE_URL}/hooks/twilio/north/inbound/"
         self.n = 0
 
-    def text(self, body):
+    def text(self, body, sender="+13125550123"):
         self.n += 1
         sid = f"SM{self.n:032x}"
         params = {
             "MessageSid": sid,
             "SmsSid": sid,
             "AccountSid": "AC" + "a1" * 16,
-            "From": "+13125550123",
+            "From": sender,
             "To": "+13125550199",
             "Body": body,
             "NumMedia": "0",
@@ -152,6 +153,12 @@ class ServiceTextTests(TextCase):
         self.assertIn("North Dental", answers[0]["body"])
         self.assertIn("Reply STOP to opt out", answers[0]["body"])
         self.assertFalse(FollowUp.objects.exists())
+
+    def test_help_from_a_number_that_is_no_lead_is_answered_too(self):
+        self.text("HELP", sender="+17735550188")
+        (answer,) = [m for m in self.standin.messages if "Questions?" in m["body"]]
+        self.assertEqual(answer["to"], "+17735550188")
+        self.assertIsNone(OutboundMessage.objects.get(source="help-answer").lead)
 
     def test_an_opt_out_by_text_gets_one_confirmation_without_marketing(self):
         self.text("STOP")

@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import numpy as np
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -17,6 +18,8 @@ from reactivate.followups.models import FollowUp
 from reactivate.leads.choices import LeadStatus
 from reactivate.replies.manual import training_examples
 from reactivate.replies.models import Reply
+from reactivate.replies.understand.model import live
+from reactivate.replies.understand.rules import core
 from reactivate.testing import PASSWORD
 
 
@@ -80,10 +83,44 @@ class ManualAndCorrectionTests(SmsTestCase):
         self.assertEqual(self.lead.status, LeadStatus.CLOSED)
         self.assertIn(("hmm let me think, my husband says no", "negative"), training_examples())
         self.assertTrue(AuditEvent.objects.filter(action="reply.corrected").exists())
-        with TemporaryDirectory() as folder:
+
+    def test_retrain_folds_corrections_into_the_live_model_and_they_can_be_exported(self):
+        said = "hmm let me think, my husband says no"
+        reply = self._reply(said)
+        self.client.post(reverse("reply_relabel", args=["north", reply.pk]), {"label": "negative"})
+        text = core(said)
+        with TemporaryDirectory() as folder, self.settings(HOME=Path(folder)):
+            before = self._probability(live(), text, "negative")
             source, out = Path(folder) / "in.csv", Path(folder) / "out.csv"
-            source.write_text("id,channel,text\n1,sms,hmm let me think\n")
-            call_command(
-                "classify-replies", str(source), "--out", str(out), "--retrain", stdout=StringIO()
-            )
+            source.write_text(f"id,channel,text\n1,sms,{said}\n")
+            err = StringIO()
+            call_command("classify-replies", str(source), "--out", str(out), "--retrain",
+                         stdout=StringIO(), stderr=err)  # fmt: skip
+            self.assertIn("1 corrected replies folded into the live model", err.getvalue())
             self.assertEqual(len(list(csv.DictReader(out.open()))), 1)
+            # The live path (every worker, without a restart) now reads with the correction.
+            self.assertGreater(self._probability(live(), text, "negative"), before)
+            exported = Path(folder) / "corrections.csv"
+            call_command("export-corrections", "--out", str(exported), "--practice", "north",
+                         stdout=StringIO())  # fmt: skip
+            rows = list(csv.DictReader(exported.open()))
+        self.assertEqual(
+            [(r["practice"], r["channel"], r["text"], r["label"], r["corrected_from"],
+              r["corrected_by"]) for r in rows],
+            [("north", "sms", said, "negative", reply.label, "cole")],
+        )  # fmt: skip
+
+    def _reply(self, body: str) -> Reply:
+        url = f"{settings.SITE_URL}/hooks/twilio/north/inbound/"
+        params = {"MessageSid": "SM" + "8" * 32, "From": "+13125550123", "To": "+13125550199",
+                  "Body": body}  # fmt: skip
+        Client().post(
+            "/hooks/twilio/north/inbound/", params, HTTP_X_TWILIO_SIGNATURE=sign(url, params)
+        )
+        return Reply.objects.get()
+
+    @staticmethod
+    def _probability(scorer, text: str, label: str) -> float:
+        scores = scorer.scores(text)
+        exp = np.exp(scores - scores.max())
+        return float(exp[list(scorer.classes).index(label)] / exp.sum())

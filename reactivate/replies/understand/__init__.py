@@ -39,10 +39,15 @@ class Reading:
     follow_up: FollowUp | None = None
 
 
+def warm() -> None:
+    """Load the model now (a web worker at start), not on the first reply."""
+    predict("")
+
+
 def read_reply(text: str, *, received: date, channel: str = "sms",
-               headers: dict[str, str] | None = None,
-               extra: tuple[tuple[str, str], ...] = ()) -> Reading:  # fmt: skip
-    """``extra``: (text, label) pairs people corrected, trained on beside the shipped set."""
+               headers: dict[str, str] | None = None) -> Reading:  # fmt: skip
+    """What a reply says, by the layers in order; the model is the live one (the shipped set
+    and the corrections last folded in with ``classify-replies --retrain``)."""
     word = keyword(text)
     if word == "stop":
         return Reading("unsubscribe", 1.0, "keyword", word)
@@ -57,7 +62,7 @@ def read_reply(text: str, *, received: date, channel: str = "sms",
         return Reading("unsubscribe", 0.99, "rule")
     if rules.wrong_contact(said):
         return Reading("wrong_contact", 0.95, "rule")
-    label, confidence = predict(said, extra)
+    label, confidence = predict(said)
     deferred = deferral(said, received)
     if (
         deferred is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import os
 import pickle
 from functools import lru_cache
@@ -96,32 +97,63 @@ class Scorer:
 def trained(extra: tuple[tuple[str, str], ...] = ()) -> Scorer:
     """The model of the shipped training split, and of ``extra`` (text, label) corrections.
 
-    Training takes a few seconds, so the shipped set's model is kept in the data directory,
-    named by a digest of the set and of this module, and loaded in milliseconds by every
+    Training takes a few seconds, so each model is kept in the data directory, named by a
+    digest of the set, the corrections and this module, and loaded in milliseconds by every
     later process (a web worker's first reply must not wait for a training run)."""
-    if not extra:
-        cached = _cache_path()
-        if cached.exists():
-            with cached.open("rb") as handle:
-                return Scorer(pickle.load(handle))  # noqa: S301 (our own file, in our data home)
+    cached = _cache_path(extra)
+    if cached.exists():
+        with cached.open("rb") as handle:
+            return Scorer(pickle.load(handle))  # noqa: S301 (our own file, in our data home)
     rows = labelled("train")
     texts = [core(r["text"]) for r in rows] + [core(text) for text, _ in extra]
     labels = [r["label"] for r in rows] + [label for _, label in extra]
     model = build(texts, labels)
-    if not extra:
-        _cache_path().parent.mkdir(parents=True, exist_ok=True)
-        partial = _cache_path().with_suffix(f".{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump(model, handle)
-        partial.replace(_cache_path())  # whole or not at all, whichever process wins
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    with partial.open("wb") as handle:
+        pickle.dump(model, handle)
+    partial.replace(cached)  # whole or not at all, whichever process wins
     return Scorer(model)
 
 
-def _cache_path() -> Path:
+def _cache_path(extra: tuple[tuple[str, str], ...] = ()) -> Path:
     digest = hashlib.sha256(DATA.read_bytes() + Path(__file__).read_bytes())
     digest.update(Path(rules_file()).read_bytes())
+    digest.update(json.dumps(extra).encode())
     return settings.HOME / "models" / f"replies-{digest.hexdigest()[:16]}.pkl"
 
 
-def predict(text: str, extra: tuple[tuple[str, str], ...] = ()) -> tuple[str, float]:
-    return trained(extra).predict(text)
+def folded_path() -> Path:
+    """The corrections the live model was last retrained with (classify-replies --retrain)."""
+    return settings.HOME / "models" / "replies-corrections.json"
+
+
+def fold_in(extra: tuple[tuple[str, str], ...]) -> int:
+    """Train on the shipped set and these corrections, and make that the live model of every
+    process: the model file first, then the list that names it (a reader sees either)."""
+    trained(extra)
+    path = folded_path()
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps({"examples": [list(pair) for pair in extra]}), "utf-8")
+    partial.replace(path)
+    return len(extra)
+
+
+def live() -> Scorer:
+    """The model live replies are read with: the shipped set's, and the corrections last
+    folded in. A stat per reply is how a running worker sees a retrain without a restart."""
+    try:
+        stamp = folded_path().stat().st_mtime_ns
+    except FileNotFoundError:
+        return trained()
+    return _folded(stamp)
+
+
+@lru_cache(maxsize=2)
+def _folded(stamp: int) -> Scorer:
+    examples = json.loads(folded_path().read_text("utf-8"))["examples"]
+    return trained(tuple((str(text), str(label)) for text, label in examples))
+
+
+def predict(text: str) -> tuple[str, float]:
+    return live().predict(text)

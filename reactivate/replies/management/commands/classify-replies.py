@@ -2,7 +2,9 @@
 
 IN has columns ``id, channel, text``; OUT gets ``id, label, confidence, followup_date`` (an
 ISO date for ``timing`` replies and for auto-replies that give their return, else empty),
-read by the same code as live replies (replies.understand.read_reply).
+read by the same code as live replies (replies.understand.read_reply). ``--retrain`` first
+folds the replies people corrected into the live model, for this run and for every reply
+after it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from reactivate.replies.manual import training_examples
 from reactivate.replies.understand import read_reply
+from reactivate.replies.understand.model import fold_in
 
 NEEDED = {"id", "text"}
 
@@ -28,7 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, metavar="OUT.csv")
         parser.add_argument(
             "--retrain", action="store_true",
-            help="Also learn from the replies people corrected (Replies → put right).",
+            help="First fold the replies people corrected (Replies → put right) into the live "
+            "model, for these replies and every reply after.",
         )  # fmt: skip
         parser.add_argument(
             "--received-at",
@@ -39,7 +43,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: str, out: str, received_at: str, **options) -> None:
         received = self._day(received_at)
-        extra = training_examples() if options.get("retrain") else ()
         source = Path(input)
         if not source.is_file():
             raise CommandError(f"No file {input!r}.")
@@ -52,6 +55,9 @@ class Command(BaseCommand):
                     f"{', '.join(sorted(columns)) or 'none'}."
                 )
             rows = [{k.strip().lower(): v for k, v in row.items() if k} for row in reader]
+        if options.get("retrain"):
+            folded = fold_in(training_examples())
+            self.stderr.write(f"{folded} corrected replies folded into the live model")
         with Path(out).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(
                 handle, fieldnames=["id", "label", "confidence", "followup_date"]
@@ -62,7 +68,6 @@ class Command(BaseCommand):
                     row.get("text") or "",
                     received=received,
                     channel=(row.get("channel") or "sms").strip().lower(),
-                    extra=extra,
                 )
                 follow = reading.follow_up.on.isoformat() if reading.follow_up else ""
                 writer.writerow(
