@@ -228,3 +228,15 @@ def _state_for_area(area: str, sample: str) -> str | None:
         # know one for another number in the same area code.
         _AREA_STATES[area] = state
     return state
+
+
+def e164_typed(value: str, region: str) -> str | None:
+    """The E.164 form of a number someone typed to look it up ("(773) 555-0142"), or None.
+    Only its shape is checked: a search finds what was stored, valid or not."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from reactivate.imports import merges, points, writer
@@ -21,7 +22,7 @@ from reactivate.imports.cleaning import Cleaned, clean
 from reactivate.imports.dedupe import assign
 from reactivate.imports.mapping import AUTO, Mapping, detect_mapping, mapping_from_json
 from reactivate.imports.reading import ROW, Table, read_table
-from reactivate.leads.frames import bulk_transaction
+from reactivate.leads.frames import bulk_transaction, refresh_statistics
 from reactivate.tenancy.models import Practice
 
 Progress = Callable[[str, int], None]
@@ -190,6 +191,8 @@ def _write(
         merges.record_reviews(
             practice=practice, pairs=pairs, row_leads=row_leads, batch_id=batch_id, now=aware
         )
+    if not connection.in_atomic_block:  # after the commit, when this import owns it
+        refresh_statistics(tables)
     return report.result()
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import polars as pl
 from django.db import connection
 
+from reactivate.core.text import last_word_key_expr, search_key_expr
 from reactivate.imports.reading import ROW
 from reactivate.leads.choices import STAGE_ORDER, LeadStatus, Stage
 from reactivate.leads.frames import (
@@ -146,6 +147,9 @@ def create_leads(
                 pl.col(f).fill_null("")
                 for f in ("first_name", "last_name", "treatment", "source", "external_id")
             ],
+            search_key_expr("first_name").alias("first_key"),
+            search_key_expr("last_name").alias("last_key"),
+            last_word_key_expr("last_name").alias("last_word_key"),
             pl.col("stage").fill_null(Stage.FORM.value),
             "status",
             pl.col("estimated_value").round(2),
@@ -312,7 +316,14 @@ def update_leads(
     changed = new_values.join(old_values, on=new_values.columns, how="anti", nulls_equal=True)
     if changed.is_empty():
         return 0
-    _update_rows(changed.with_columns(pl.lit(now).dt.replace_time_zone("UTC").alias("updated_at")))
+    _update_rows(
+        changed.with_columns(
+            pl.lit(now).dt.replace_time_zone("UTC").alias("updated_at"),
+            search_key_expr("first_name").alias("first_key"),
+            search_key_expr("last_name").alias("last_key"),
+            last_word_key_expr("last_name").alias("last_word_key"),
+        )
+    )
     return changed.height
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from reactivate.core.text import last_word_key, search_key
 from reactivate.leads.choices import (
     CHANNELS_FOR_KIND,
     Channel,
@@ -17,6 +18,7 @@ from reactivate.leads.choices import (
     InteractionKind,
     Validity,
 )
+from reactivate.leads.frames import refresh_statistics
 from reactivate.leads.models import Consent, ContactPoint, Interaction, Lead
 from reactivate.leads.optout import opt_out_leads
 from reactivate.leads.synthetic import SyntheticLead, generate_leads
@@ -67,6 +69,8 @@ def demo_prepare(*, leads: int = 3000, seed: int = 7) -> DemoResult:
         created = 0
         if not Lead.objects.filter(practice=practice).exists():
             created = demo_leads_create(practice=practice, count=leads, seed=seed)
+    if created:
+        refresh_statistics(["leads_lead", "leads_contactpoint"])  # as an import would
     return DemoResult(
         practice=practice, username=DEMO_USER, password=password, leads_created=created
     )
@@ -93,6 +97,9 @@ def _store(practice: Practice, records: list[SyntheticLead], now) -> None:
                 external_id=r.external_id,
                 first_name=r.first_name,
                 last_name=r.last_name,
+                first_key=search_key(r.first_name),
+                last_key=search_key(r.last_name),
+                last_word_key=last_word_key(r.last_name),
                 treatment=r.treatment,
                 stage=r.stage,
                 status=r.status,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from reactivate.core.text import last_word_key, search_key
 from reactivate.leads.choices import (
     Channel,
     ConsentStatus,
@@ -28,6 +29,12 @@ class Lead(models.Model):
     )
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
+    # core.text.search_key of each name, kept by save() and by the import's writer: what the
+    # front desk's search runs on, through the indexes below.
+    first_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+    last_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+    # The last word of a last name of several ("ruiz" of "Núñez-Ruiz"), else blank.
+    last_word_key = models.CharField(max_length=100, blank=True, default="", editable=False)
     treatment = models.CharField(
         max_length=100, blank=True, help_text="Treatment of interest, as the practice names it."
     )
@@ -95,10 +102,26 @@ class Lead(models.Model):
             # Covers the assessment's count of leads by status and reach without the table.
             models.Index(fields=["practice", "status", "reach"], name="lead_practice_status_reach"),
             models.Index(fields=["practice", "last_contact_at"]),
-        ]
+            # A name search is a prefix of either key: a range on SQLite, LIKE 'x%' through
+            # the pattern operator class on PostgreSQL (whatever the database's collation).
+            models.Index(fields=["practice", "first_key"], name="lead_first_key",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["practice", "last_key"], name="lead_last_key",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+            models.Index(fields=["practice", "last_word_key"], name="lead_last_word_key",
+                         opclasses=["int8_ops", "varchar_pattern_ops"]),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.full_name or f"Lead #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.first_key, self.last_key = search_key(self.first_name), search_key(self.last_name)
+        self.last_word_key = last_word_key(self.last_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"first_name", "last_name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "first_key", "last_key", "last_word_key"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db import connections, router
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from reactivate.core.text import Fold, fold
+from reactivate.core.phones import e164_typed
+from reactivate.core.text import search_key
 from reactivate.leads.choices import ContactKind, LeadStatus, Stage
 from reactivate.leads.models import ContactPoint, Lead, Suppression
 from reactivate.leads.scans import (
@@ -20,6 +33,33 @@ from reactivate.leads.scans import (
 from reactivate.tenancy.models import Practice
 
 PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,}")
+PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "della",
+        "la",
+        "las",
+        "los",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "st",
+        "y",
+        "e",
+        "bin",
+        "al",
+    ]
+)
+EMAIL_LIKE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def lead_list(
@@ -38,39 +78,73 @@ def lead_list(
         leads = leads.filter(stage=stage)
     if treatment:
         leads = leads.filter(treatment=treatment)
-    query = query.strip()
-    if PHONE_LIKE.fullmatch(query):
-        # "(773) 555-0142" is one phone number, not three words.
-        query = "".join(ch for ch in query if ch.isdigit())
-    named = Lead.objects.annotate(first_folded=Fold("first_name"), last_folded=Fold("last_name"))
-    for word in query.split()[:5]:
-        digits = "".join(ch for ch in word if ch.isdigit())
-        folded = fold(word)
-        match = (
-            # Accent- and case-blind: the front desk types "nunez" for Núñez.
-            Q(first_folded__contains=folded)
-            | Q(last_folded__contains=folded)
-            | Q(external_id=word)
-            | Q(contact_points__value__contains=word.lower())
-        )
-        if len(digits) >= 4:
-            # Phones are stored as E.164; "(415) 555" should still find them.
-            match |= Q(
-                contact_points__kind=ContactKind.PHONE, contact_points__value__contains=digits
-            )
-        leads = leads.filter(Q(pk__in=named.filter(match).values("pk")))
+    ordering = ORDERINGS.get(order, ORDERINGS[""])
+    if query.strip():
+        leads = leads.filter(_matching(practice, query.strip()))
+        # Sorted by a value no index holds, so the database finds the few matches through
+        # the name, phone or email indexes and sorts them, instead of walking the whole
+        # practice in date or priority order looking for them.
+        ordering = [SEARCH_SORT.get(order, SEARCH_SORT[""]), "-id"]
     primary_points = ContactPoint.objects.filter(
         kind__in=[ContactKind.EMAIL, ContactKind.PHONE]
     ).order_by("kind", "-is_primary", "id")
     return leads.prefetch_related(
         Prefetch("contact_points", queryset=primary_points, to_attr="reachable_points")
-    ).order_by(*ORDERINGS.get(order, ORDERINGS[""]))
+    ).order_by(*ordering)
+
+
+def _matching(practice: Practice, query: str) -> Q:
+    """What the front desk typed, as conditions each served by an index: a phone number in
+    any format (its E.164 form), an email (or its start), else each word the start of the
+    first or last name, accents and case aside, or a CRM id."""
+    points = ContactPoint.objects.filter(practice=practice)
+    if PHONE_LIKE.fullmatch(query):
+        number = e164_typed(query, practice.country or "US")
+        if number is not None:
+            return Q(pk__in=points.filter(kind=ContactKind.PHONE, value=number).values("lead_id"))
+    if "@" in query:
+        address = query.lower()
+        found = points.filter(kind=ContactKind.EMAIL)
+        found = found.filter(value=address) if EMAIL_LIKE.fullmatch(address) else found.filter(
+            _starts(ContactPoint, "value", address)
+        )  # fmt: skip
+        return Q(pk__in=found.values("lead_id"))
+    match = Q()
+    words = query.split()[:5]
+    # "van der Berg", "de la Cruz": the particles inside a name are no word's start the keys
+    # hold, and the rest of the name finds it.
+    named = [w for w in words if search_key(w) not in PARTICLES] or words
+    for word in named:
+        key = search_key(word)
+        said = Q()
+        if key:
+            said = (_starts(Lead, "first_key", key) | _starts(Lead, "last_key", key)
+                    | _starts(Lead, "last_word_key", key))  # fmt: skip
+        # Looked up first: an IN (subquery) among the ORs would keep the planner off the
+        # name indexes; a short list of ids does not.
+        crm = Lead.objects.filter(practice=practice, external_id=word).exclude(external_id="")
+        ids = list(crm.values_list("pk", flat=True)[:100])
+        match &= (said | Q(pk__in=ids)) if ids else said
+    return match
+
+
+def _starts(model, field: str, prefix: str) -> Q:
+    """``field`` begins with ``prefix``, in the form the database's index serves: a range
+    on SQLite (bytewise), LIKE 'x%' on PostgreSQL (varchar_pattern_ops)."""
+    if connections[router.db_for_read(model)].vendor == "postgresql":
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\U0010ffff"})
 
 
 ORDERINGS = {
     "": (F("last_contact_at").desc(nulls_last=True), "-id"),
-    # Priority = P(reactivate) x value, written by segments.scoring.
+    # Priority = P(reactivate) x value, written by segments.scoring; served by lead_priority
+    # (migration leads 0009).
     "priority": (F("priority").desc(nulls_last=True), "-id"),
+}
+SEARCH_SORT = {
+    "": Coalesce("last_contact_at", Value(None, DateTimeField())).desc(nulls_last=True),
+    "priority": Coalesce("priority", Value(None, FloatField())).desc(nulls_last=True),
 }
 
 
