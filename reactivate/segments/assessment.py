@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -82,7 +83,7 @@ def assess(
         {"day": s.day.isoformat(), "score": round(s.score, 1), "workable": s.workable}
         for s in HealthSnapshot.objects.filter(practice=practice).order_by("-day")[:TREND_POINTS]
     ][::-1]
-    earlier = [p for p in health["trend"] if p["day"] < timezone.localdate(now).isoformat()]
+    earlier = [p for p in health["trend"] if p["day"] < _practice_day(practice, now).isoformat()]
     health["change"] = round(health["score"] - earlier[-1]["score"], 1) if earlier else None
     report = {
         "practice": practice.slug,
@@ -260,10 +261,16 @@ def _quality_and_health(practice: Practice, groups: list) -> tuple[dict, dict]:
     return data_quality, health
 
 
+def _practice_day(practice: Practice, now: datetime):
+    """The day it is at the practice, whoever asks: the page (in the practice's time zone)
+    and the command (in the server's) must agree on which day a snapshot belongs to."""
+    return now.astimezone(ZoneInfo(practice.timezone)).date()
+
+
 def _record_health(practice: Practice, now: datetime, health: dict) -> None:
     HealthSnapshot.objects.update_or_create(
         practice=practice,
-        day=timezone.localdate(now),
+        day=_practice_day(practice, now),
         defaults={
             "leads": health["leads"],
             "workable": health["workable"],
