@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reactivate.followups",
     "reactivate.campaigns",
     "reactivate.replies",
+    "reactivate.workspace",
     "reactivate.demo",
 ]
 

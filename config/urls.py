@@ -9,6 +9,8 @@ from reactivate.tenancy import views as tenancy_views
 
 practice_urls = [
     path("", include("reactivate.tenancy.urls")),
+    # The workspace first: the lead page (leads/<id>/) is its, composed from every app.
+    path("", include("reactivate.workspace.urls")),
     path("", include("reactivate.leads.urls")),
     path("", include("reactivate.imports.urls")),
     path("", include("reactivate.segments.urls")),

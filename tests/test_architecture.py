@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent / "reactivate"
 
 # Lower number = lower floor. Apps on one floor may not import each other, except where a
 # floor is ordered from left to right in the docs (imports ← segments ← messaging, and
-# followups ← campaigns ← replies).
+# followups ← campaigns ← replies ← workspace).
 FLOORS = {
     "core": 0,
     "tenancy": 1,
@@ -29,6 +29,7 @@ FLOORS = {
     "followups": 5.0,
     "campaigns": 5.1,
     "replies": 5.2,
+    "workspace": 5.3,
     "metrics": 6,
     "api": 7,
     "demo": 8,

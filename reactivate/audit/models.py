@@ -38,6 +38,15 @@ class AuditAction(models.TextChoices):
     CALL_LOGGED = "call.logged", "Logged a call's outcome"
     LETTERS_MAILED = "letters.mailed", "Marked a print batch mailed"
     REPLY_CORRECTED = "reply.corrected", "Corrected how a reply was read"
+    REPLY_ATTACHED = "reply.attached", "Attached an unmatched message to a lead"
+    FOLLOWUP_CLAIMED = "followup.claimed", "Took a follow-up"
+    FOLLOWUP_ASSIGNED = "followup.assigned", "Gave a follow-up to someone"
+    FOLLOWUP_DONE = "followup.done", "Finished a follow-up"
+    LEAD_SNOOZED = "lead.snoozed", "Snoozed a lead to a date"
+    MESSAGE_ANSWERED = "message.answered", "Answered a lead by hand"
+    OPPORTUNITY_OPENED = "opportunity.opened", "Booked a consultation"
+    OPPORTUNITY_CHANGED = "opportunity.changed", "Moved an opportunity's stage"
+    NOTES_SAVED = "lead.notes_saved", "Saved what was learned about a lead"
 
 
 class AuditEvent(models.Model):

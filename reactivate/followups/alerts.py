@@ -26,13 +26,27 @@ def alert(followup: FollowUp) -> Notification | None:
     text = f"{who}: {followup.reason} (due {followup.due_at:%H:%M})"[:300]
     note = Notification.objects.create(practice=followup.practice, user=user,
                                        followup=followup, text=text)  # fmt: skip
-    link = settings.SITE_URL + reverse("followup_list", args=[followup.practice.slug])
+    link = settings.SITE_URL + reverse("worklist", args=[followup.practice.slug])
     # After the commit: the task stands whether or not the mail server or Twilio answers.
     transaction.on_commit(lambda: _send(note, followup, link))
     return note
 
 
-def _send(note: Notification, followup: FollowUp, link: str) -> None:
+def alert_escalation(followup: FollowUp, manager) -> Notification:
+    """A manager told that an answer is late: in the app and by email."""
+    lead = followup.lead
+    who = f"{lead.first_name} {lead.last_name}".strip() if lead else "an unmatched message"
+    owner = followup.assignee.get_username() if followup.assignee else "nobody"
+    text = (f"Late: {who} ({followup.reason}) was due {followup.due_at:%H:%M}, "
+            f"with {owner}")[:300]  # fmt: skip
+    note = Notification.objects.create(practice=followup.practice, user=manager,
+                                       followup=followup, text=text)  # fmt: skip
+    link = settings.SITE_URL + reverse("worklist", args=[followup.practice.slug])
+    transaction.on_commit(lambda: _send(note, followup, link, text_too=False))
+    return note
+
+
+def _send(note: Notification, followup: FollowUp, link: str, text_too: bool = True) -> None:
     user, practice = note.user, followup.practice
     if user.email:
         try:
@@ -40,6 +54,8 @@ def _send(note: Notification, followup: FollowUp, link: str) -> None:
                       settings.DEFAULT_FROM_EMAIL, [user.email])  # fmt: skip
         except Exception:
             log.exception("follow-up alert email to %s failed", user.email)
+    if not text_too:
+        return
     phone = (
         Membership.objects.filter(user=user, practice=practice)
         .values_list("alert_phone", flat=True)

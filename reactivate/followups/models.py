@@ -45,6 +45,10 @@ class CallTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resumed_at = models.DateTimeField(null=True, blank=True, help_text="The sequence moved on.")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="call_tasks",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -66,6 +70,11 @@ class FollowUpKind(models.TextChoices):
     TIMING = "timing", "Check back"
     REQUALIFY = "requalify", "Re-qualify"
     TRIAGE = "triage", "Read and sort"
+    SNOOZE = "snooze", "Snoozed lead due"
+
+
+# Kinds answering something a person wrote: the SLA, escalation and speed to human apply.
+ANSWER_KINDS = (FollowUpKind.REPLY, FollowUpKind.REQUALIFY, FollowUpKind.TRIAGE)
 
 
 class FollowUp(models.Model):
@@ -87,8 +96,18 @@ class FollowUp(models.Model):
     reason = models.CharField(max_length=300)
     # The inbound message it answers (channels.InboundMessage), by id: one task per message.
     inbound_id = models.BigIntegerField(null=True, blank=True)
+    # When the person wrote: the start of the clock for speed to human.
+    received_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=40, blank=True, help_text="campaign-12")
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # The first thing a person did about it (took it, answered, called, booked, closed).
+    first_action_at = models.DateTimeField(null=True, blank=True)
+    first_action_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    escalated_at = models.DateTimeField(null=True, blank=True, help_text="SLA missed: told.")
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -96,6 +115,7 @@ class FollowUp(models.Model):
             models.Index(fields=["practice", "status", "due_at"]),
             # Each person's open load, counted for every new task (followups.assign).
             models.Index(fields=["assignee", "status", "practice"], name="followup_load"),
+            models.Index(fields=["practice", "first_action_at"], name="followup_speed"),
         ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(
@@ -127,3 +147,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DigestSent(models.Model):
+    """A morning digest went to this person for this practice on this day: sent once."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "user", "day"], name="digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.day}"

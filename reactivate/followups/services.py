@@ -8,6 +8,7 @@ The sequence moves on when campaigns picks the finished task up (campaigns/calls
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -72,6 +73,10 @@ def call_log_outcome(
         lead = Lead.objects.select_related("practice").get(pk=task.lead_id)
         _timeline(task, lead, actor, now)
         _number(task, outcome, actor, now)
+        # A call is a person acting on the lead: it answers any reply still waiting.
+        FollowUp.objects.filter(lead_id=lead.pk, first_action_at__isnull=True).update(
+            first_action_at=now, first_action_by=actor
+        )
         if outcome in TOUCHES:
             Lead.objects.filter(pk=lead.pk).update(last_contact_at=now, updated_at=now)
         if outcome == CallOutcome.CONNECTED and lead.status in (
@@ -84,6 +89,19 @@ def call_log_outcome(
             detail={"outcome": outcome.value, "lead": lead.pk},
         )  # fmt: skip
     return task
+
+
+def call_log_adhoc(
+    *, lead: Lead, phone: str, outcome: CallOutcome | str, actor: AbstractBaseUser, note: str = ""
+) -> CallTask:
+    """A call no sequence asked for (the lead rang, or a coordinator called from the lead's
+    page), logged like any other. It is born resumed: no sequence moves on from it."""
+    now = timezone.now()
+    task = CallTask.objects.create(
+        practice_id=lead.practice_id, lead=lead, key=f"adhoc-{uuid.uuid4().hex}",
+        source="lead page", phone=phone, script="", due_at=now, resumed_at=now, assignee=actor,
+    )  # fmt: skip
+    return call_log_outcome(task=task, outcome=outcome, actor=actor, note=note)
 
 
 def _timeline(task: CallTask, lead: Lead, actor, now) -> None:
@@ -118,7 +136,8 @@ def _number(task: CallTask, outcome: CallOutcome, actor, now) -> None:
 
 def followup_open(
     *, practice, lead: Lead | None, kind: FollowUpKind | str, reason: str, due_at: datetime,
-    inbound_id: int | None = None, assignee=None,
+    inbound_id: int | None = None, assignee=None, received_at: datetime | None = None,
+    source: str = "",
 ) -> tuple[FollowUp, bool]:  # fmt: skip
     """A person's next move, for ``assignee`` or else the next in turn; the same task again
     for the same message."""
@@ -129,6 +148,7 @@ def followup_open(
             followup = FollowUp.objects.create(
                 practice=practice, lead=lead, kind=kind, reason=reason[:300], due_at=due_at,
                 assignee=assignee or assignee_for(practice), inbound_id=inbound_id,
+                received_at=received_at, source=source[:40],
             )  # fmt: skip
     except IntegrityError:
         return FollowUp.objects.get(inbound_id=inbound_id, kind=kind), False

@@ -6,11 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reactivate.followups.models import CallOutcome, CallTask, Notification
-from reactivate.followups.selectors import call_history, open_calls, open_followups, recent_calls
+from reactivate.followups.models import CallOutcome, CallTask
+from reactivate.followups.selectors import call_history, open_calls, recent_calls
 from reactivate.followups.services import CallError, call_log_outcome
 from reactivate.tenancy.access import practice_view
 
@@ -50,9 +49,5 @@ def call_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @practice_view()
 def followup_list(request: HttpRequest) -> HttpResponse:
-    """Open follow-ups, soonest due first; opening the page reads the user's alerts."""
-    followups = open_followups(request.practice)
-    Notification.objects.filter(user=request.user, practice=request.practice,
-                                read_at__isnull=True).update(read_at=timezone.now())  # fmt: skip
-    return render(request, "followups/followups.html",
-                  {"followups": followups, "now": timezone.now()})  # fmt: skip
+    """The old address of the follow-ups: the worklist now shows them, with the calls."""
+    return redirect("worklist", slug=request.practice.slug)

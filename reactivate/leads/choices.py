@@ -92,6 +92,15 @@ class InteractionKind(models.TextChoices):
     CONTACT_CHANGE = "contact_change", "Contact point changed"
     IMPORT = "import", "Imported"
     MERGE = "merge", "Merged"
+    BOOKING = "booking", "Booking"
+
+
+class OpportunityStage(models.TextChoices):
+    BOOKED = "booked", "Consultation booked"
+    ATTENDED = "attended", "Attended"
+    PLAN_ACCEPTED = "plan_accepted", "Plan accepted"
+    WON = "won", "Won (treatment started)"
+    LOST = "lost", "Lost"
 
 
 class SuppressionReason(models.TextChoices):

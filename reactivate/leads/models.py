@@ -13,6 +13,7 @@ from reactivate.leads.choices import (
     InteractionKind,
     LeadStatus,
     LineType,
+    OpportunityStage,
     Stage,
     SuppressionReason,
     Validity,
@@ -238,6 +239,33 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} ({self.get_reason_display()})"
+
+
+class Opportunity(models.Model):
+    """What a reactivated lead may be worth: a consultation booked, then attended, a plan
+    accepted, won or lost. Pipeline value and time to conversion are read from these."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="opportunities")
+    treatment = models.CharField(max_length=100, blank=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    stage = models.CharField(
+        max_length=14, choices=OpportunityStage.choices, default=OpportunityStage.BOOKED
+    )
+    consultation_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="Won or lost.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["practice", "stage", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} ({self.value})"
 
 
 class RescoreMark(models.Model):

@@ -5,7 +5,6 @@ from reactivate.leads import dashboard, views
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("leads/", views.lead_index, name="lead_index"),
-    path("leads/<int:lead_id>/", views.lead_detail, name="lead_detail"),
     path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
     path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
     path("leads/<int:lead_id>/language/", views.lead_language, name="lead_language"),

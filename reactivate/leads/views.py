@@ -5,18 +5,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reactivate.audit.models import AuditAction
-from reactivate.audit.services import audit_record
 from reactivate.leads.choices import LeadStatus
 from reactivate.leads.forms import LanguageForm, LeadFilterForm, NoteForm, StatusForm
 from reactivate.leads.models import Interaction
 from reactivate.leads.selectors import (
     lead_get,
     lead_list,
-    lead_suppressed_values,
     lead_treatments,
 )
 from reactivate.leads.services import lead_add_note, lead_set_language, lead_set_status
@@ -44,29 +40,12 @@ def lead_index(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@practice_view()
-def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
-    lead = lead_get(practice=request.practice, lead_id=lead_id)
-    audit_record(
-        practice=request.practice, actor=request.user, action=AuditAction.LEAD_VIEWED, obj=lead
-    )
-    return render(request, "leads/detail.html", _detail_context(request, lead))
-
-
 def _detail_context(request: HttpRequest, lead) -> dict:
-    points = list(lead.contact_points.prefetch_related("consents"))
-    suppressed = lead_suppressed_values(practice=request.practice, lead=lead)
-    for point in points:
-        point.suppressed = (point.kind, point.value) in suppressed
+    """What the lead page's timeline needs (re-drawn after a note; the page is workspace's)."""
     return {
         "lead": lead,
-        "now": timezone.now(),
-        "enrollments": lead.enrollments.select_related("campaign").order_by("-enrolled_at")[:10],
-        "points": points,
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
         "note_form": NoteForm(),
-        "status_form": StatusForm(initial={"status": lead.status}),
-        "language_form": LanguageForm(initial={"preferred_language": lead.preferred_language}),
     }
 
 
@@ -102,8 +81,9 @@ def lead_status(request: HttpRequest, lead_id: int) -> HttpResponse:
     lead = lead_get(practice=request.practice, lead_id=lead_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(request, lead) | {"status_form": form}
-        return render(request, "leads/detail.html", context, status=400)
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Status not saved: {errors}")
+        return redirect("lead_detail", slug=request.practice.slug, lead_id=lead.pk)
     lead_set_status(
         lead=lead,
         actor=request.user,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -55,6 +55,7 @@ FALLBACKS = {
         "practice_address": "",
         "booking_link": "",
         "unsubscribe_link": "",
+        "follow_up_month": "later on",
     },
     "es": {
         "first_name": "de nuevo",
@@ -68,6 +69,7 @@ FALLBACKS = {
         "practice_address": "",
         "booking_link": "",
         "unsubscribe_link": "",
+        "follow_up_month": "más adelante",
     },
 }
 FIELDS = tuple(FALLBACKS["en"])
@@ -119,6 +121,7 @@ def lead_context(
     language: str | None = None,
     phi_safe: bool | None = None,
     now: datetime | None = None,
+    follow_up_on: date | None = None,
 ) -> MergeContext:
     practice = practice or lead.practice
     language = language or (
@@ -139,9 +142,20 @@ def lead_context(
         "stage": STAGE_PHRASES[language].get(lead.stage, ""),
         "coordinator_name": clean_value(coordinator, 80),
         "unsubscribe_link": unsubscribe_link,
+        # The month a lead asked to hear from us again ("I'll check back in March").
+        "follow_up_month": _month_name(follow_up_on, language, now),
         **practice_values(practice),
     }
     return MergeContext(language=language, values=values)
+
+
+def _month_name(day: date | None, language: str, now: datetime) -> str:
+    if day is None:
+        return ""
+    name = MONTHS[language].split()[day.month - 1]
+    if day.year == now.year:
+        return name
+    return f"{name} {day.year}" if language == "en" else f"{name} de {day.year}"
 
 
 def practice_values(practice: Practice) -> dict[str, str]:

@@ -10,6 +10,7 @@ from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.leads.choices import DormancyReason
 from reactivate.leads.models import Lead
+from reactivate.messaging.answers import ANSWERED, answer_step, default_answer
 from reactivate.messaging.lint import EMAIL_FOOTER, LintResult, Message, lint
 from reactivate.messaging.models import MessageTemplate, TemplateVersion
 from reactivate.messaging.playbooks import STEP_NAMES, VARIANTS, playbook
@@ -111,6 +112,29 @@ def install_starter_playbooks(*, practice: Practice, actor: AbstractBaseUser | N
                         actor=actor,
                         practice=practice,
                     )
+                    created += 1
+    return created + _install_answers(practice, actor)
+
+
+ANSWER_NAMES = {"positive": "Said yes", "timing": "Later", "changed": "Situation changed",
+                "unclear": "Not sure what they meant", "negative": "Said no"}  # fmt: skip
+
+
+def _install_answers(practice: Practice, actor: AbstractBaseUser | None) -> int:
+    """The suggested answers to replies, as templates the practice can edit."""
+    created = 0
+    for language in ("en", "es"):
+        for label in ANSWERED:
+            for channel in ("sms", "email"):
+                name = f"Answer · {ANSWER_NAMES[label]} · {'text' if channel == 'sms' else 'email'}"
+                template, made = MessageTemplate.objects.get_or_create(
+                    practice=practice, name=name, language=language,
+                    defaults={"channel": channel, "step": answer_step(label), "first_touch": False},
+                )  # fmt: skip
+                if made:
+                    subject, body = default_answer(label, channel, language)
+                    template_save_version(template=template, subject=subject, body=body,
+                                          voicemail="", actor=actor, practice=practice)  # fmt: skip
                     created += 1
     return created
 

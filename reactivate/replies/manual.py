@@ -14,11 +14,15 @@ from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.campaigns.stops import stop_for_lead
 from reactivate.channels.inbound import Incoming, receive
+from reactivate.channels.models import InboundMessage
+from reactivate.followups.models import FollowUp, FollowUpKind, TaskStatus
+from reactivate.followups.work import followups_touch
 from reactivate.leads.models import Lead
 from reactivate.replies.models import Reply
-from reactivate.replies.services import ACTIONS, reply_take
+from reactivate.replies.services import ACTIONS, act, reply_take
 from reactivate.replies.understand import LABELS, Reading
-from reactivate.replies.understand.dates import FollowUp, follow_up_date
+from reactivate.replies.understand.dates import FollowUp as FollowUpDate
+from reactivate.replies.understand.dates import follow_up_date
 
 # How it came → the channel it is filed under (no channel for in person or social media).
 VIA = {"call": "call", "sms": "sms", "email": "email", "in_person": "", "social": ""}
@@ -74,15 +78,48 @@ def reply_correct(*, reply: Reply, label: str, actor: AbstractBaseUser) -> Reply
             handler = ACTIONS.get(label)
             if handler is not None:
                 handler(reply, lead, reply.inbound, Reading(label, 1.0, "person", follow_up=follow))
+        if reply.lead is not None:
+            followups_touch(lead=reply.lead, actor=actor)
         audit_record(practice=reply.inbound.practice or reply.lead.practice, actor=actor,
                      action=AuditAction.REPLY_CORRECTED, obj=reply,
                      detail={"from": reply.corrected_from, "to": label})  # fmt: skip
     return reply
 
 
+def reply_attach(*, reply: Reply, lead: Lead, actor: AbstractBaseUser) -> Reply:
+    """An unmatched message, said by a person to be this lead's: attached, then acted on as
+    it was read (a yes gets its task, a STOP opts the lead out), and its triage task done."""
+    if reply.lead_id is not None:
+        raise ReplyError("That message is already on a lead's record.")
+    if reply.practice_id is not None and reply.practice_id != lead.practice_id:
+        raise ReplyError("That message came to another practice.")
+    message = reply.inbound
+    with transaction.atomic():
+        InboundMessage.objects.filter(pk=message.pk).update(lead=lead, practice=lead.practice)
+        message.lead, message.practice_id = lead, lead.practice_id
+        reply.lead, reply.practice_id = lead, lead.practice_id
+        reply.save(update_fields=["lead", "practice"])
+        follow = _follow(reply, reply.follow_up_on) if reply.label == "timing" else None
+        triage = FollowUp.objects.filter(inbound_id=message.pk, kind=FollowUpKind.TRIAGE)
+        # An unclear message keeps its task to read, now on the lead; any other reading
+        # makes its own task (or none), and the triage is done.
+        if reply.label == "unclear":
+            triage.filter(lead__isnull=True).update(lead=lead)
+        lead = Lead.objects.select_related("practice").get(pk=lead.pk)
+        act(reply, lead, message, Reading(reply.label, reply.confidence, reply.layer,
+                                          follow_up=follow))  # fmt: skip
+        if reply.label != "unclear":
+            triage.filter(status=TaskStatus.OPEN).update(status=TaskStatus.DONE,
+                                                         done_at=timezone.now())  # fmt: skip
+        followups_touch(lead=lead, actor=actor)
+        audit_record(practice=lead.practice, actor=actor, action=AuditAction.REPLY_ATTACHED,
+                     obj=reply, detail={"lead": lead.pk, "label": reply.label})  # fmt: skip
+    return reply
+
+
 def _follow(reply: Reply, on):
     if on is not None:
-        return FollowUp(on, reply.granularity or "day", "corrected")
+        return FollowUpDate(on, reply.granularity or "day", "corrected")
     return follow_up_date(reply.text, reply.inbound.received_at.date())
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from mailparser_reply import EmailReplyParser
 
 from reactivate.campaigns.models import Enrollment, EnrollmentStatus
+from reactivate.campaigns.selectors import campaign_source
 from reactivate.campaigns.stops import stop_for_lead
 from reactivate.channels.inbound import attach, find_lead
 from reactivate.channels.models import InboundMessage
@@ -119,7 +120,8 @@ def reply_record_reading(
         followup_open(practice=practice, lead=None, kind=FollowUpKind.TRIAGE,
                       reason=f"a message from {message.from_value} matched no lead",
                       due_at=due_within_sla(practice, message.received_at),
-                      inbound_id=message.pk, assignee=assignee)  # fmt: skip
+                      inbound_id=message.pk, assignee=assignee,
+                      received_at=message.received_at)  # fmt: skip
     return reply
 
 
@@ -173,7 +175,17 @@ def _task(reply, lead, message, reading, assignee=None) -> None:
     kind, why = TASKS[reading.label]
     followup_open(practice=lead.practice, lead=lead, kind=kind, reason=why,
                   due_at=due_within_sla(lead.practice, message.received_at),
-                  inbound_id=message.pk, assignee=assignee)  # fmt: skip
+                  inbound_id=message.pk, assignee=assignee, received_at=message.received_at,
+                  source=_campaign_of(lead))  # fmt: skip
+
+
+def _campaign_of(lead: Lead) -> str:
+    """The campaign the lead was in when they wrote (the worklist filters by it)."""
+    latest = (
+        Enrollment.objects.filter(lead=lead).exclude(status=EnrollmentStatus.HOLDOUT)
+        .order_by("-enrolled_at").values_list("campaign_id", flat=True).first()
+    )  # fmt: skip
+    return campaign_source(latest) if latest else ""
 
 
 def _timing(reply, lead, message, reading, assignee=None) -> None:

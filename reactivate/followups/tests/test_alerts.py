@@ -55,7 +55,7 @@ class StaffTextAlertTests(SmsTestCase):
         self.assertEqual(len(mail.outbox), 1)
         [text] = self.staff_texts()
         self.assertTrue(text["body"].startswith("North Dental: Ana Ruiz: said yes: answer now"))
-        self.assertIn("/p/north/followups/", text["body"])
+        self.assertIn("/p/north/worklist/", text["body"])
         self.assertNotIn("still interested", text["body"])  # what they wrote stays in the app
         self.assertEqual(OutboundMessage.objects.get(to_value=COLE_MOBILE).source, "staff-alert")
 

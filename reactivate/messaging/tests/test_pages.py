@@ -74,8 +74,9 @@ class TemplatePages(BaseTestCase):
         response = self.client.post(reverse("message_install", args=["north"]))
         self.assertRedirects(response, reverse("message_index", args=["north"]))
         count = MessageTemplate.objects.filter(practice=self.north).count()
-        # 7 steps x 2 languages, plus 6 reasons x 2 openings x 2 languages.
-        self.assertEqual(count, 14 + 24)
+        # 7 steps x 2 languages, plus 6 reasons x 2 openings x 2 languages, plus the
+        # answers to 5 kinds of reply by text and by email in 2 languages.
+        self.assertEqual(count, 14 + 24 + 20)
         self.assertEqual(
             set(
                 MessageTemplate.objects.filter(practice=self.north).values_list(

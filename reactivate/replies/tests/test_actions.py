@@ -197,7 +197,7 @@ class AlertTests(TextCase):
         self.client.login(username="cole", password=PASSWORD)
         page = self.client.get(reverse("dashboard", args=["north"]))
         self.assertContains(page, 'data-testid="alerts"')
-        listing = self.client.get(reverse("followup_list", args=["north"]))
+        listing = self.client.get(reverse("followup_list", args=["north"]), follow=True)
         self.assertContains(listing, "said yes: answer now")
         again = self.client.get(reverse("dashboard", args=["north"]))
         self.assertNotContains(again, 'data-testid="alerts"')  # read by opening the list

@@ -1,5 +1,6 @@
 """`reactivate followups list --practice SLUG [--open] [--json]`: the practice's follow-ups,
-soonest first, as the worklist shows them."""
+soonest first, as the worklist shows them (who has each, whether it is done).
+`reactivate followups digest --practice SLUG [--send]`: each person's morning digest."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from reactivate.followups.digest import digest_for, send_digests
 from reactivate.followups.models import FollowUp, TaskStatus
-from reactivate.tenancy.models import Practice
+from reactivate.tenancy.choices import EDIT_ROLES
+from reactivate.tenancy.models import Membership, Practice
 
 
 class Command(BaseCommand):
@@ -20,11 +23,17 @@ class Command(BaseCommand):
         listing.add_argument("--practice", required=True)
         listing.add_argument("--open", action="store_true", help="Only those still to do.")
         listing.add_argument("--json", action="store_true")
+        digest = sub.add_parser("digest", help="Each person's morning digest for today.")
+        digest.add_argument("--practice", required=True)
+        digest.add_argument("--send", action="store_true", help="Email it now (once a day).")
 
     def handle(self, *args, action: str, practice: str, **options) -> None:
         found = Practice.objects.filter(slug=practice).first()
         if found is None:
             raise CommandError(f"No practice {practice!r}; `reactivate practice list` shows them.")
+        if action == "digest":
+            self.digest(found, send=options["send"])
+            return
         rows = FollowUp.objects.filter(practice=found).select_related("assignee")
         if options["open"]:
             rows = rows.filter(status=TaskStatus.OPEN)
@@ -45,3 +54,16 @@ class Command(BaseCommand):
                 item["id"], item["due_at"], item["kind"], who, f"lead {item['lead_id']}",
                 item["reason"],
             )))  # fmt: skip
+
+    def digest(self, practice: Practice, *, send: bool) -> None:
+        if send:
+            sent = send_digests(practice, force=True)
+            self.stdout.write(f"{sent} digest{'s' if sent != 1 else ''} sent.")
+            return
+        members = Membership.objects.filter(practice=practice, role__in=EDIT_ROLES)
+        for member in members.select_related("user"):
+            digest = digest_for(member.user, practice)
+            self.stdout.write(
+                f"== {member.user.get_username()} <{member.user.email or 'no email'}>"
+            )
+            self.stdout.write("Nothing due today." if digest.empty else digest.text())
