@@ -143,6 +143,8 @@ def _carrier_said(message: InboundMessage, reading: Reading) -> Reading:
     said = str((message.raw or {}).get("OptOutType", "")).upper()
     if said == "STOP":
         return Reading("unsubscribe", 1.0, "keyword", "stop")
+    if said == "START" and reading.keyword == "yes":
+        return reading  # Twilio re-subscribed them; the yes still needs a person
     if said in ("START", "HELP"):
         return Reading("unclear", 1.0, "keyword", said.lower())
     return reading
@@ -242,8 +244,16 @@ def _keyword_start(reply, lead, message, reading, assignee=None) -> None:
     _task(reply, lead, message, reading, assignee)
 
 
+def _positive(reply, lead, message, reading, assignee=None) -> None:
+    if reading.keyword == "yes" and message.channel == Channel.SMS:
+        with contextlib.suppress(ValueError):  # YES is an opt-in keyword too (CTIA)
+            opt_in(lead=lead, channel=Channel.SMS, value=message.from_value, source="YES text",
+                   evidence=message.body, at=message.received_at)  # fmt: skip
+    _task(reply, lead, message, reading, assignee)
+
+
 ACTIONS = {
-    "positive": _task, "changed": _task, "unclear": _keyword_start, "timing": _timing,
+    "positive": _positive, "changed": _task, "unclear": _keyword_start, "timing": _timing,
     "negative": _negative, "unsubscribe": _unsubscribe, "auto_reply": _auto_reply,
     "wrong_contact": _wrong_contact,
 }  # fmt: skip

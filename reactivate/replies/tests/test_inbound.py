@@ -81,6 +81,17 @@ class TwilioInboundTests(BaseTestCase):
         self.assertEqual(Consent.objects.get(contact_point=self.phone, channel="sms").status,
                          "granted")  # fmt: skip
 
+    def test_a_bare_yes_is_a_yes_for_a_person_and_an_opt_in_after_a_stop(self):
+        self.text("YES!")  # to "Still interested?": the likeliest answer of all
+        reply = Reply.objects.get()
+        self.assertEqual((reply.label, reply.layer), ("positive", "keyword"))
+        self.assertEqual(FollowUp.objects.get().kind, "reply")
+        self.text("Stop", sid="SM" + "7f" * 16)
+        self.assertTrue(Suppression.objects.filter(practice=self.north, value="+13125550123"))
+        self.text("yes", sid="SM" + "8a" * 16)
+        self.assertFalse(Suppression.objects.filter(practice=self.north, value="+13125550123"))
+        self.assertEqual(FollowUp.objects.filter(kind="reply").count(), 2)
+
     def test_a_forged_request_stores_nothing(self):
         self.assertEqual(self.text("STOP", signature="bm90IGEgc2lnbmF0dXJl").status_code, 403)
         self.assertFalse(InboundMessage.objects.exists())

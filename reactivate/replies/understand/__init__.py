@@ -35,8 +35,12 @@ class Reading:
     label: str
     confidence: float
     layer: str  # keyword, auto_reply, rule, model
-    keyword: str | None = None  # stop, start, help
+    keyword: str | None = None  # stop, start, help, yes (an opt-in that also says yes)
     follow_up: FollowUp | None = None
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[^\w]", "", text or "").upper()
 
 
 def warm() -> None:
@@ -51,6 +55,10 @@ def read_reply(text: str, *, received: date, channel: str = "sms",
     word = keyword(text)
     if word == "stop":
         return Reading("unsubscribe", 1.0, "keyword", word)
+    if word == "start" and _bare(text) == "YES":
+        # An opt-in keyword, and the answer to "Still interested?": re-subscribed and, above
+        # all, a yes for a person to act on.
+        return Reading("positive", 0.95, "keyword", "yes")
     if word in ("start", "help"):
         return Reading("unclear", 1.0, "keyword", word)
     if autoreply.by_headers(headers) or autoreply.by_text(text):
