@@ -46,6 +46,13 @@ ANSWERS = {
         "{{ treatment }}. ¿Está bien si cerramos su expediente? " + SIGN,
     },
 }
+# A yes when the practice has no booking page or phone to offer: ask for the day instead.
+NO_LINK = {
+    "en": "Hi {{ first_name }}, lovely to hear from you about {{ treatment }}. No rush: would "
+    "a weekday morning suit you for a visit? " + SIGN,
+    "es": "Hola {{ first_name }}, qué gusto. Sin presión: ¿le vendría bien una mañana "
+    "entre semana para hablar de {{ treatment }}? " + SIGN,
+}
 SUBJECT = {"en": "About {{ treatment }} at {{ practice_name }}",
            "es": "Sobre {{ treatment }} en {{ practice_name }}"}  # fmt: skip
 ANSWERED = tuple(ANSWERS["en"])  # the classes a suggestion exists for
@@ -62,9 +69,13 @@ def answer_step(label: str) -> str:
     return f"answer-{label}"
 
 
-def default_answer(label: str, channel: str, language: str) -> tuple[str, str]:
+def default_answer(
+    label: str, channel: str, language: str, *, no_link: bool = False
+) -> tuple[str, str]:
     """(subject, body) of the built-in answer, as a template (merge fields unrendered)."""
     body = ANSWERS[language].get(label, ANSWERS[language]["unclear"])
+    if no_link and label == "positive":
+        body = NO_LINK[language]
     if channel == "email":
         return SUBJECT[language], body.replace(". " + SIGN, ".\n\n" + SIGN) + EMAIL_FOOTER[language]
     return "", body
@@ -89,5 +100,9 @@ def suggested_answer(
         subject, body, name = version.subject, version.body, template.name
     else:
         (subject, body), name = default_answer(label, channel, context.language), ""
+    if "booking_link" in body and not context.values.get("booking_link"):
+        # A link to nowhere reads as a mistake; the yes is answered with a question.
+        _, body = default_answer(label, channel, context.language, no_link=True)
+        name = ""
     return Suggestion(render(subject, context).text if subject else "",
                       render(body, context).text, name)  # fmt: skip

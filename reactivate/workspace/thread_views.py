@@ -48,9 +48,10 @@ def _thread_context(request: HttpRequest, lead, channel: str = "") -> dict:
 
 
 def _lint(body: str, channel: str, subject: str, practice):
-    # An answer continues a conversation: not a first touch, so no introduction is required.
+    # An answer continues a conversation: no introduction, no proof of remembering needed.
     return lint(Message(channel=channel, body=body, subject=subject, first_touch=False,
-                        practice_name=practice.name, phi_safe=practice.phi_safe))  # fmt: skip
+                        answer=True, practice_name=practice.name,
+                        phi_safe=practice.phi_safe))  # fmt: skip
 
 
 @practice_view()

@@ -61,6 +61,9 @@ class Message:
     phi_safe: bool = False
     practice_name: str = ""
     voicemail: str = ""
+    # An answer to someone who just wrote: it continues their conversation, so it may say
+    # "Re:" and need not recall the earlier one to show it is not a mass mailing.
+    answer: bool = False
 
 
 class Text:

@@ -13,7 +13,7 @@ RULES = ("fake-reply", "spam-phrase", "all-caps", "exclamations", "subject-quest
 
 def check(t: Text) -> list[Finding]:
     found = []
-    if re.match(r"^\s*(re|fwd?|fw)\s*:", t.m.subject, re.I):
+    if not t.m.answer and re.match(r"^\s*(re|fwd?|fw)\s*:", t.m.subject, re.I):
         found.append(
             Finding(
                 "fake-reply",

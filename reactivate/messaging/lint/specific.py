@@ -65,6 +65,8 @@ def refers_back(text: str, language: str) -> bool:
 
 
 def check(t: Text) -> list[Finding]:
+    if t.m.answer:
+        return []
     detail = (
         any(f in t.used for f in DETAIL_FIELDS)
         or re.search(r"\[[^\]]+\]", t.whole)  # the seed's own [Month] / [Project] placeholders
