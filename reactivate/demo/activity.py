@@ -3,7 +3,8 @@ so every channel has something to show on first login.
 
 In the sandbox nothing leaves the machine, so the provider's side is played here too, with
 the same code paths a real provider's webhooks take: delivery reports (one bounce) through
-channels.events, replies (one positive, one STOP) through channels.inbound. A coordinator
+channels.events, replies (a yes, a STOP, a "later", a changed situation, a stranger) through
+channels.inbound, so the worklist has real work waiting. A coordinator
 logs the day's calls and mails the letters, as the team would. Done once per database.
 """
 
@@ -25,6 +26,7 @@ from reactivate.channels.letter.services import batch_close, batch_mark_mailed
 from reactivate.channels.models import BatchStatus, EventKind, OutboundMessage, PrintBatch
 from reactivate.followups.models import CallTask, TaskStatus
 from reactivate.followups.services import call_log_outcome
+from reactivate.followups.work import followups_touch
 from reactivate.leads.choices import ContactKind
 from reactivate.leads.models import Consent, ContactPoint
 from reactivate.messaging.models import MessageTemplate
@@ -55,12 +57,12 @@ def demo_activity(practice: Practice, *, username: str) -> str:
         run_due(moment)
         _provider_reports(practice)
         _work_the_day(practice, coordinator, back)
-    _replies(practice)
+    _replies(practice, coordinator)
     sent = OutboundMessage.objects.filter(practice=practice, source=f"campaign-{campaign.pk}")
     return (
         f"Running campaign '{NAME}': {sent.count()} messages in the outbox, "
         f"{CallTask.objects.filter(practice=practice, status=TaskStatus.OPEN).count()} calls "
-        "to make, letters under Letters, replies on the leads' timelines."
+        "to make, letters under Letters, replies waiting on the Worklist."
     )
 
 
@@ -128,18 +130,36 @@ def _work_the_day(practice: Practice, coordinator, back: int) -> None:
         batch_mark_mailed(batch=batch, actor=coordinator)
 
 
-def _replies(practice: Practice) -> None:
+# (what the lead texted back, minutes ago): a yes waiting now, a STOP, a "later", a changed
+# situation a coordinator picked up nine minutes after it came (so speed to human has a figure).
+REPLIES = [
+    ("Yes! Is Thursday afternoon free?", 6),
+    ("STOP", 140),
+    ("maybe after the holidays", 95),
+    ("We moved to Dallas, not sure I still need it", 60),
+]
+STRANGER = ("+17375550142", "Hi, is this the dentist? My wife got your text about her crowns", 20)
+
+
+def _replies(practice: Practice, coordinator) -> None:
     texted = list(
         OutboundMessage.objects.filter(practice=practice, channel="sms", status="sent")
         .order_by("id")
-        .values_list("to_value", "pk")[:3]
+        .values_list("to_value", "pk")[: len(REPLIES)]
     )
-    answers = ["Yes! Is Thursday afternoon free?", "STOP", "maybe after the holidays"]
-    for (number, pk), body in zip(texted, answers,
-                                  strict=False):  # fmt: skip
-        stored, _ = receive(Incoming(
-            channel="sms", provider="sandbox", provider_id=f"demo-reply-{pk}",
-            from_value=number, body=body, practice_id=practice.pk,
-            raw={"demo": True, "Body": body, "From": number},
-        ))  # fmt: skip
-        reply_take(stored)
+    now = timezone.now()
+    for (number, pk), (body, ago) in zip(texted, REPLIES, strict=False):
+        reply = _text_in(practice, f"demo-reply-{pk}", number, body, now - timedelta(minutes=ago))
+        if reply is not None and reply.label == "changed" and reply.lead is not None:
+            followups_touch(lead=reply.lead, actor=coordinator,
+                            at=now - timedelta(minutes=ago - 9))  # fmt: skip
+    number, body, ago = STRANGER  # a number no lead has: it waits in the triage list
+    _text_in(practice, "demo-reply-stranger", number, body, now - timedelta(minutes=ago))
+
+
+def _text_in(practice: Practice, sid: str, number: str, body: str, at):
+    stored, _ = receive(Incoming(
+        channel="sms", provider="sandbox", provider_id=sid, from_value=number, body=body,
+        practice_id=practice.pk, received_at=at, raw={"demo": True, "Body": body, "From": number},
+    ))  # fmt: skip
+    return reply_take(stored)

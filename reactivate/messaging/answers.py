@@ -22,7 +22,7 @@ SIGN = "{{ coordinator_name }}, {{ practice_name }}"
 ANSWERS = {
     "en": {
         "positive": "Hi {{ first_name }}, lovely to hear from you about {{ treatment }}. You can "
-        "pick a time here: {{ booking_link }}, no rush. Or shall I hold a day for you? " + SIGN,
+        "pick a time at {{ booking_link }}, no rush. Or shall I hold a day for you? " + SIGN,
         "timing": "Thanks, {{ first_name }}, that makes sense. I'll check back about "
         "{{ treatment }} in {{ follow_up_month }}, and if plans change, no worries. "
         "Does that suit you? " + SIGN,

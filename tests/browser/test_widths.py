@@ -54,6 +54,9 @@ def pages(ids: dict) -> dict[str, str]:
         "dashboard": p,
         "leads": p + "leads/",
         "lead": p + f"leads/{ids['lead']}/",
+        "thread": p + f"leads/{ids['lead']}/thread/",
+        "worklist": p + "worklist/",
+        "triage": p + "triage/",
         "assessment": p + "assessment/",
         "segments": p + "segments/",
         "segment": p + f"segments/{ids['segment']}/",
@@ -98,9 +101,19 @@ def test_no_page_scrolls_sideways_on_a_tablet_or_a_phone(page, world):
     assert not too_wide, "\n".join(too_wide)
 
 
-def test_the_header_stays_on_one_line_on_a_laptop(page, world):
+def test_the_header_fits_a_laptop_in_two_rows_with_nothing_hidden_or_overlapping(page, world):
     base, _ = world
     page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(base + "/p/demo/")
     height = page.evaluate("document.querySelector('.topbar').getBoundingClientRect().height")
-    assert height < 80, f"the header wraps: {height}px tall"
+    assert height < 130, f"the header takes {height}px"
+    nav = page.evaluate("(n => [n.scrollWidth, n.clientWidth])(document.querySelector('.mainnav'))")
+    assert nav[0] <= nav[1], f"the navigation is cut off at 1366px: {nav}"
+    overlap = page.evaluate("""(() => {
+      const who = document.querySelector('.logout').getBoundingClientRect();
+      return [...document.querySelectorAll('.mainnav a')].some(a => {
+        const r = a.getBoundingClientRect();
+        return r.left < who.right && r.right > who.left && r.top < who.bottom && r.bottom > who.top;
+      });
+    })()""")
+    assert not overlap, "a navigation link lies under the user's name"

@@ -1,5 +1,7 @@
 // The worklist's live SLA timers and the keyboard: j/k move between rows, Enter opens,
 // c claims, r replies, l logs a call, / finds a lead. No build step, no framework.
+// Reply and log-a-call open the page at the field itself (#answer-body, #call-note): the
+// browser focuses a fragment's target when it can, and would undo a focus() made earlier.
 (function () {
   "use strict";
 
@@ -69,8 +71,5 @@
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
-    var hash = window.location.hash;
-    if (hash === "#answer") { var box = document.getElementById("answer-body"); if (box) box.focus(); }
-    if (hash === "#log-call") { var note = document.getElementById("call-note"); if (note) note.focus(); }
   });
 })();
