@@ -71,7 +71,15 @@ def lead_list(
     treatment: str = "",
     order: str = "",
 ) -> QuerySet[Lead]:
-    leads = Lead.objects.filter(practice=practice)
+    query = query.strip()
+    both = _every_word(practice, _named(query)) if query else None
+    if both is not None:
+        # Already this practice's ids. The practice test stays, as an expression no index
+        # serves: given the practice's index, SQLite would walk the practice for 400 ids.
+        leads = Lead.objects.alias(home=F("practice_id") + 0).filter(home=practice.pk,
+                                                                      pk__in=both)  # fmt: skip
+    else:
+        leads = Lead.objects.filter(practice=practice)
     if status:
         leads = leads.filter(status=status)
     if stage:
@@ -79,8 +87,9 @@ def lead_list(
     if treatment:
         leads = leads.filter(treatment=treatment)
     ordering = ORDERINGS.get(order, ORDERINGS[""])
-    if query.strip():
-        leads = leads.filter(_matching(practice, query.strip()))
+    if query:
+        if both is None:
+            leads = leads.filter(_matching(practice, query))
         # Sorted by a value no index holds, so the database finds the few matches through
         # the name, phone or email indexes and sorts them, instead of walking the whole
         # practice in date or priority order looking for them.
@@ -110,11 +119,7 @@ def _matching(practice: Practice, query: str) -> Q:
         )  # fmt: skip
         return Q(pk__in=found.values("lead_id"))
     match = Q()
-    words = query.split()[:5]
-    # "van der Berg", "de la Cruz": the particles inside a name are no word's start the keys
-    # hold, and the rest of the name finds it.
-    named = [w for w in words if search_key(w) not in PARTICLES] or words
-    for word in named:
+    for word in _named(query):
         key = search_key(word)
         said = Q()
         if key:
@@ -126,6 +131,42 @@ def _matching(practice: Practice, query: str) -> Q:
         ids = list(crm.values_list("pk", flat=True)[:100])
         match &= (said | Q(pk__in=ids)) if ids else said
     return match
+
+
+def _named(query: str) -> list[str]:
+    """The words of a name search. "van der Berg", "de la Cruz": the particles inside a
+    name are no word's start the keys hold, and the rest of the name finds it."""
+    words = query.split()[:5]
+    return [w for w in words if search_key(w) not in PARTICLES] or words
+
+
+NAME_KEYS = ("first_key", "last_key", "last_word_key")
+BOTH_LIMIT = 5000  # more matches than this: the plain conditions, sorted by the database
+
+
+def _every_word(practice: Practice, words: list[str]) -> list[int] | None:
+    """Ids of the leads every word names (a name's start, or a CRM id), found in the name
+    indexes alone: one index range per word and key, intersected before a row is read.
+
+    On SQLite the conditions ANDed across words make it read every "Maria" to find the
+    Garcias among them (190 ms at p95 on 910k leads); this reads only index entries. On
+    PostgreSQL (bitmap ANDs of the same indexes) and past BOTH_LIMIT, None: the caller's
+    conditions are used."""
+    if len(words) < 2 or PHONE_LIKE.fullmatch(" ".join(words)) or "@" in "".join(words):
+        return None
+    if connections[router.db_for_read(Lead)].vendor != "sqlite":
+        return None
+    named = []
+    for word in words:
+        mine = Lead.objects.filter(practice=practice).values_list("pk", flat=True)
+        key = search_key(word)
+        # Excluding "" in the words of the partial unique index's own condition, so that
+        # SQLite uses it for the CRM id.
+        crm = mine.filter(external_id=word).exclude(external_id="")
+        ranges = [mine.filter(_starts(Lead, field, key)) for field in NAME_KEYS] if key else []
+        named.append(crm.union(*ranges) if ranges else crm)
+    ids = list(named[0].intersection(*named[1:])[: BOTH_LIMIT + 1])
+    return ids if len(ids) <= BOTH_LIMIT else None
 
 
 def _starts(model, field: str, prefix: str) -> Q:

@@ -6,6 +6,7 @@ from unittest import skipUnless
 import polars as pl
 from django.db import connection
 from django.test import SimpleTestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,3 +122,20 @@ class SearchTests(BaseTestCase):
             plan = " ".join(str(row) for row in cursor.fetchall())
         self.assertIn("lead_first_key", plan)
         self.assertIn("lead_last_key", plan)
+        # Two words: the ids both name come from the name indexes alone, and only those
+        # rows are read (not every "P…" to find the Lees among them).
+        sql, params = lead_list(practice=self.north, query="p12 lee").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        self.assertIn("INTEGER PRIMARY KEY", plan)
+        self.assertEqual(len(lead_list(practice=self.north, query="p12 lee")), 111)  # p12, p12x
+        self.assertEqual(len(lead_list(practice=self.south, query="p12 lee")), 0)
+        with CaptureQueriesContext(connection) as run:
+            lead_list(practice=self.north, query="p12 lee")
+        [ids] = [q["sql"] for q in run.captured_queries if "INTERSECT" in q["sql"]]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + ids)
+            plan = [str(row[-1]) for row in cursor.fetchall() if "leads_lead" in str(row[-1])]
+        self.assertTrue(plan)
+        self.assertTrue(all("COVERING INDEX" in step for step in plan), plan)
