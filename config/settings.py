@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reactivate.campaigns",
     "reactivate.replies",
     "reactivate.workspace",
+    "reactivate.metrics",
     "reactivate.demo",
 ]
 

@@ -8,7 +8,7 @@ import sys
 # Commands that manage or inspect the schema themselves, or need no database at all.
 NO_DATABASE = frozenset(
     {"help", "--help", "-h", "version", "--version", "migrate", "makemigrations",
-     "showmigrations", "sqlmigrate", "squashmigrations", "check", "lint", "collectstatic"}
+     "showmigrations", "sqlmigrate", "squashmigrations", "check", "lint", "collectstatic", "lift"}
 )  # fmt: skip
 
 

@@ -47,6 +47,10 @@ class AuditAction(models.TextChoices):
     OPPORTUNITY_OPENED = "opportunity.opened", "Booked a consultation"
     OPPORTUNITY_CHANGED = "opportunity.changed", "Moved an opportunity's stage"
     NOTES_SAVED = "lead.notes_saved", "Saved what was learned about a lead"
+    COSTS_CHANGED = "costs.changed", "Changed the program's prices"
+    COST_ADDED = "cost.added", "Added a program cost"
+    COST_REMOVED = "cost.removed", "Removed a program cost"
+    METRICS_EXPORTED = "metrics.exported", "Exported the metrics"
 
 
 class AuditEvent(models.Model):

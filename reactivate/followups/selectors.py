@@ -155,14 +155,19 @@ class Speed:
     waiting: int  # replies no one has acted on yet
 
 
-def speed_to_human(practice: Practice, *, since: datetime | None = None) -> Speed:
-    """Over the follow-ups that answer a reply (a yes, a changed situation, one to read)."""
+def speed_to_human(
+    practice: Practice, *, since: datetime | None = None, sources: list[str] | None = None
+) -> Speed:
+    """Over the follow-ups that answer a reply (a yes, a changed situation, one to read);
+    ``sources`` keeps those from some campaigns only (``campaign-12``)."""
     rows = FollowUp.objects.filter(
         practice=practice, kind__in=ANSWER_KINDS, received_at__isnull=False,
         first_action_at__isnull=False,
     )  # fmt: skip
     if since is not None:
         rows = rows.filter(received_at__gte=since)
+    if sources is not None:
+        rows = rows.filter(source__in=sources)
     by_user: dict[str, list[float]] = defaultdict(list)
     every: list[float] = []
     for received, acted, username, first, last in rows.values_list(

@@ -76,15 +76,7 @@ def assess(
         groups = _status_reach(practice)
         unscored = 0
     stalled = _stalled(practice, now)
-    quality, health = _quality_and_health(practice, [g for g in groups if g[1] is not None])
-    if record and not unscored:
-        _record_health(practice, now, health)
-    health["trend"] = [
-        {"day": s.day.isoformat(), "score": round(s.score, 1), "workable": s.workable}
-        for s in HealthSnapshot.objects.filter(practice=practice).order_by("-day")[:TREND_POINTS]
-    ][::-1]
-    earlier = [p for p in health["trend"] if p["day"] < _practice_day(practice, now).isoformat()]
-    health["change"] = round(health["score"] - earlier[-1]["score"], 1) if earlier else None
+    quality, health = _health(practice, now, groups, record=record and not unscored)
     report = {
         "practice": practice.slug,
         "generated_at": now.isoformat(timespec="seconds"),
@@ -95,6 +87,29 @@ def assess(
         "recommended_segment": recommend(practice, stalled, now),
     }
     return report
+
+
+def database_health(practice: Practice, now: datetime | None = None) -> tuple[dict, dict]:
+    """The list's data quality and its health score (the workable share, 0-100) with its
+    trend: what the metrics dashboard shows beside the program's results. Leads not scored
+    yet are left out until the scoring pass has seen them."""
+    now = now or timezone.now()
+    groups = _status_reach(practice)
+    unscored = any(reach is None for _, reach, _ in groups)
+    return _health(practice, now, groups, record=not unscored)
+
+
+def _health(practice: Practice, now: datetime, groups: list, *, record: bool) -> tuple:
+    quality, health = _quality_and_health(practice, [g for g in groups if g[1] is not None])
+    if record:
+        _record_health(practice, now, health)
+    health["trend"] = [
+        {"day": s.day.isoformat(), "score": round(s.score, 1), "workable": s.workable}
+        for s in HealthSnapshot.objects.filter(practice=practice).order_by("-day")[:TREND_POINTS]
+    ][::-1]
+    earlier = [p for p in health["trend"] if p["day"] < _practice_day(practice, now).isoformat()]
+    health["change"] = round(health["score"] - earlier[-1]["score"], 1) if earlier else None
+    return quality, health
 
 
 def _stalled(practice: Practice, now: datetime) -> dict:

@@ -1,0 +1,46 @@
+"""`reactivate metrics --practice SLUG [--campaign NAME] [--json] [--breakdowns]`: the
+program's figures as docs/metrics.md defines them, the same the dashboard shows."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reactivate.campaigns.models import Campaign
+from reactivate.metrics.report import metrics
+from reactivate.metrics.text import summary_lines
+from reactivate.tenancy.models import Practice
+
+
+class Command(BaseCommand):
+    help = "Response, reactivation, pipeline, cost per reactivated lead and lift."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--practice", required=True)
+        parser.add_argument("--campaign", help="One campaign, by name (default: the program).")
+        parser.add_argument("--json", action="store_true", help="One JSON object.")
+        parser.add_argument(
+            "--breakdowns",
+            action="store_true",
+            help="Also by channel, dormancy reason, cycle, step, campaign.",
+        )
+
+    def handle(self, *args, practice: str, campaign: str | None, **options) -> None:
+        found = Practice.objects.filter(slug=practice).first()
+        if found is None:
+            raise CommandError(f"No practice {practice!r}; `reactivate practice list` shows them.")
+        chosen = None
+        if campaign is not None:
+            chosen = Campaign.objects.filter(practice=found, name=campaign).first()
+            if chosen is None:
+                names = ", ".join(Campaign.objects.filter(practice=found)
+                                  .values_list("name", flat=True)) or "none yet"  # fmt: skip
+                raise CommandError(f"No campaign {campaign!r} at {found.slug}; its campaigns: "
+                                   f"{names}.")  # fmt: skip
+        report = metrics(found, chosen, breakdowns=options["breakdowns"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, default=str))
+            return
+        for line in summary_lines(report):
+            self.stdout.write(line)
