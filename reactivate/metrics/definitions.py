@@ -182,9 +182,10 @@ def lifts(facts: Facts) -> Lifts:
         arm = arms[status != HELD]
         arm[0] += 1
         arm[1] += came_back(facts, lead, enrolled, lead_status) is not None
-        opened = [(c, v) for c, v, stage, _ in facts.opportunities.get(lead, ()) if c >= enrolled]
+        opened = [(v, stage) for c, v, stage, _ in facts.opportunities.get(lead, ())
+                  if c >= enrolled]  # fmt: skip
         arm[2] += bool(opened)
-        arm[3] += sum((v for _, v in opened), Decimal(0))
+        arm[3] += sum((v for v, stage in opened if stage != OpportunityStage.LOST), Decimal(0))
     treated, held = arms[True], arms[False]
     back = lift(Share(treated[1], treated[0]), Share(held[1], held[0]))
     booked = lift(Share(treated[2], treated[0]), Share(held[2], held[0]))

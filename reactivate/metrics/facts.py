@@ -69,11 +69,12 @@ def load(practice: Practice, campaigns: list[Campaign] | None = None) -> Facts:
     touched: dict[int, Touched] = {}
     sent: dict[str, int] = defaultdict(int)
     messages = (
-        OutboundMessage.objects.filter(scope, practice=practice, status=OutboundStatus.SENT)
-        .exclude(delivery="bounced")
-        .filter(lead_id__isnull=False)
+        OutboundMessage.objects.filter(
+            scope, practice=practice, status=OutboundStatus.SENT, lead_id__isnull=False
+        )
         .values_list(*LEAD_COLUMNS, "channel")
-        .annotate(first=Min("sent_at"), n=Count("id"))
+        # A bounce was paid for but reached no one: it costs, and it is not a touch.
+        .annotate(first=Min("sent_at", filter=~Q(delivery="bounced")), n=Count("id"))
         .order_by()
     )
     letters = (
@@ -90,7 +91,8 @@ def load(practice: Practice, campaigns: list[Campaign] | None = None) -> Facts:
     )
     picked_up: dict[int, datetime] = {}
     for lead, status, dormancy, cycle, channel, first, n in messages:
-        _touch(touched, lead, status, dormancy, cycle, channel, first)
+        if first is not None:
+            _touch(touched, lead, status, dormancy, cycle, channel, first)
         sent[channel] += n
     for lead, status, dormancy, cycle, first, n in letters:
         _touch(touched, lead, status, dormancy, cycle, "letter", first)
