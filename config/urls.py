@@ -19,6 +19,7 @@ practice_urls = [
     path("", include("reactivate.campaigns.urls")),
     path("", include("reactivate.followups.urls")),
     path("", include("reactivate.replies.urls")),
+    path("", include("reactivate.metrics.urls")),
 ]
 
 urlpatterns = [

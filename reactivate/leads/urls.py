@@ -1,9 +1,8 @@
 from django.urls import path
 
-from reactivate.leads import dashboard, views
+from reactivate.leads import views
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
     path("leads/", views.lead_index, name="lead_index"),
     path("leads/<int:lead_id>/notes/", views.lead_note, name="lead_note"),
     path("leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),

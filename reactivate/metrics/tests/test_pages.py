@@ -1,0 +1,139 @@
+"""The dashboard, its CSV, the costs page and the agency's side-by-side, as people use them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+
+from reactivate.audit.models import AuditAction, AuditEvent
+from reactivate.metrics.models import CostEntry, ProgramCosts
+from reactivate.metrics.tests.helpers import program, t0
+from reactivate.testing import PASSWORD, BaseTestCase
+
+
+class Pages(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.built = program(cls.north, t0())
+
+    def as_user(self, username: str) -> Client:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    def url(self, name: str, practice=None, **kwargs) -> str:
+        return reverse(name, kwargs={"slug": (practice or self.north).slug, **kwargs})
+
+    def test_dashboard_shows_the_figures_the_diagnosis_and_the_lift(self):
+        page = self.as_user("vic").get(self.url("dashboard"))
+        self.assertEqual(page.status_code, 200)
+        html = page.content.decode()
+        self.assertIn('data-testid="contacted">7<', html)
+        self.assertIn('data-testid="response-rate">57.1%<', html)
+        self.assertIn('data-testid="cost-per">$37.09<', html)
+        self.assertIn("Too early to judge", html)  # 7 contacted: under 30
+        self.assertIn("Lift in reactivation: -12.5 points (-59.5 to +39.1)", html)
+        self.assertIn("By why they stalled", html)
+        self.assertIn("By status", html)  # the list's summary stays on the home page
+
+    def test_one_campaign_and_the_wall_between_practices(self):
+        client = self.as_user("vic")
+        campaign = self.built["campaign"]
+        page = client.get(self.url("dashboard") + f"?campaign={campaign.pk}")
+        self.assertContains(page, f'<option value="{campaign.pk}" selected>Autumn</option>',
+                            html=False)  # fmt: skip
+        south = self.as_user("sam")
+        self.assertEqual(
+            south.get(self.url("dashboard", self.south) + f"?campaign={campaign.pk}").status_code,
+            404,
+        )
+        self.assertEqual(south.get(self.url("dashboard")).status_code, 404)
+        self.assertEqual(client.get(self.url("dashboard") + "?campaign=x").status_code, 404)
+
+    def test_csv_export_is_audited_and_reads_in_a_spreadsheet(self):
+        response = self.as_user("vic").get(self.url("metrics_csv"))
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        figures = {r["measure"]: r["value"] for r in rows if r["section"] == "figures"}
+        self.assertEqual((figures["contacted"], figures["reactivated"]), ("7", "2"))
+        self.assertEqual(figures["cost_per_reactivated_lead"], "37.09")
+        lift = {r["measure"]: r["value"] for r in rows if r["section"] == "lift"}
+        self.assertEqual((lift["difference"], lift["significant"]), ("-0.125", "no"))
+        self.assertTrue(any(r["section"] == "dormancy_reason" for r in rows))
+        self.assertTrue(AuditEvent.objects.filter(
+            practice=self.north, action=AuditAction.METRICS_EXPORTED, actor=self.north_viewer
+        ).exists())  # fmt: skip
+
+    def test_a_formula_in_a_campaign_name_stays_text(self):
+        campaign = self.built["campaign"]
+        campaign.name = '=HYPERLINK("http://x")'
+        campaign.save(update_fields=["name"])
+        body = self.as_user("vic").get(self.url("metrics_csv") + f"?campaign={campaign.pk}")
+        self.assertIn("'=HYPERLINK", body.content.decode())
+
+    def test_owner_sets_prices_and_the_figure_follows(self):
+        client = self.as_user("nora")
+        form = {
+            "email_price": "0.01",
+            "sms_price": "0.05",
+            "letter_price": "1.00",
+            "staff_hourly_rate": "60",
+            "minutes_per_call": "5",
+            "minutes_per_reply": "4",
+        }
+        response = client.post(self.url("metrics_costs"), form)
+        self.assertRedirects(response, self.url("metrics_costs"))
+        self.assertEqual(ProgramCosts.objects.get(practice=self.north).staff_hourly_rate, 60)
+        event = AuditEvent.objects.get(practice=self.north, action=AuditAction.COSTS_CHANGED)
+        self.assertEqual(event.detail, {"staff_hourly_rate": ["30.00", "60"]})
+        # 26 staff minutes now cost $26: (1.18 + 26 + 60) / 2.
+        page = client.get(self.url("dashboard"))
+        self.assertContains(page, 'data-testid="cost-per">$43.59<')
+
+    def test_fixed_costs_added_and_removed_with_their_audit(self):
+        client = self.as_user("nora")
+        client.post(self.url("metrics_cost_add"), {
+            "description": "Mail house", "amount": "40.00", "incurred_on": "2026-11-02",
+            "campaign": self.built["campaign"].pk,
+        })  # fmt: skip
+        entry = CostEntry.objects.get(practice=self.north, description="Mail house")
+        self.assertEqual(entry.amount, Decimal("40.00"))
+        self.assertEqual(entry.created_by, self.north_owner)
+        client.post(self.url("metrics_cost_remove", pk=entry.pk))
+        self.assertFalse(CostEntry.objects.filter(pk=entry.pk).exists())
+        actions = set(
+            AuditEvent.objects.filter(practice=self.north).values_list("action", flat=True)
+        )
+        self.assertLessEqual({AuditAction.COST_ADDED, AuditAction.COST_REMOVED}, actions)
+
+    def test_a_bad_cost_is_refused_with_the_reason_and_nothing_saved(self):
+        response = self.as_user("nora").post(self.url("metrics_cost_add"), {
+            "description": "Oops", "amount": "-5", "incurred_on": "2026-11-02"})  # fmt: skip
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "greater than or equal to 0", status_code=400)
+        self.assertFalse(CostEntry.objects.filter(description="Oops").exists())
+
+    def test_coordinators_and_viewers_cannot_change_costs(self):
+        for username in ("cole", "vic"):
+            response = self.as_user(username).post(self.url("metrics_costs"), {"sms_price": "9"})
+            self.assertEqual(response.status_code, 403)
+        entry = CostEntry.objects.filter(practice=self.north).first()
+        response = self.as_user("sam").post(
+            self.url("metrics_cost_remove", self.south, pk=entry.pk)
+        )
+        self.assertEqual(response.status_code, 404)  # South's owner, North's cost
+        self.assertTrue(CostEntry.objects.filter(pk=entry.pk).exists())
+
+    def test_side_by_side_lists_only_practices_the_user_may_open(self):
+        operator = self.as_user("ada").get(self.url("metrics_side_by_side"))
+        self.assertContains(operator, "North Dental")
+        self.assertContains(operator, "South Smiles")
+        self.assertNotContains(operator, "West Aesthetics")
+        owner = self.as_user("nora").get(self.url("metrics_side_by_side"))
+        self.assertContains(owner, "North Dental")
+        self.assertNotContains(owner, "South Smiles")
