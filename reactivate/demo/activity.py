@@ -55,9 +55,9 @@ def demo_activity(practice: Practice, *, username: str) -> str:
             continue  # the team works weekdays
         moment = datetime.combine(day, time(10, 30), zone)
         run_due(moment)
-        _provider_reports(practice)
+        provider_reports(practice, f"campaign-{campaign.pk}", bounce=3)
         _work_the_day(practice, coordinator, back)
-    _replies(practice, coordinator)
+    _replies(practice, campaign, coordinator)
     sent = OutboundMessage.objects.filter(practice=practice, source=f"campaign-{campaign.pk}")
     return (
         f"Running campaign '{NAME}': {sent.count()} messages in the outbox, "
@@ -102,11 +102,13 @@ def _addresses(practice: Practice, campaign: Campaign, at) -> None:
                                status="granted", source="intake form", recorded_at=at)  # fmt: skip
 
 
-def _provider_reports(practice: Practice) -> None:
-    """Delivery reports for what went out today, as the provider's webhook would send them."""
-    fresh = OutboundMessage.objects.filter(practice=practice, delivery="", status="sent")
+def provider_reports(practice: Practice, source: str, bounce: int | None = None) -> None:
+    """Delivery reports for what the campaign sent so far, as the provider's webhook would
+    send them; the ``bounce``-th message among them bounces, when it is an email."""
+    fresh = OutboundMessage.objects.filter(practice=practice, delivery="", status="sent",
+                                           source=source)  # fmt: skip
     for index, message in enumerate(fresh.order_by("id")):
-        bounced = message.channel == "email" and index == 3
+        bounced = message.channel == "email" and index == bounce
         record_event(Event(
             provider="sandbox", channel=message.channel,
             kind=EventKind.BOUNCED if bounced else EventKind.DELIVERED,
@@ -141,9 +143,11 @@ REPLIES = [
 STRANGER = ("+17375550142", "Hi, is this the dentist? My wife got your text about her crowns", 20)
 
 
-def _replies(practice: Practice, coordinator) -> None:
+def _replies(practice: Practice, campaign: Campaign, coordinator) -> None:
     texted = list(
-        OutboundMessage.objects.filter(practice=practice, channel="sms", status="sent")
+        OutboundMessage.objects.filter(
+            practice=practice, channel="sms", status="sent", source=f"campaign-{campaign.pk}"
+        )
         .order_by("id")
         .values_list("to_value", "pk")[: len(REPLIES)]
     )

@@ -12,11 +12,12 @@ from datetime import datetime
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Avg, Sum
+from django.db.models import Avg, Exists, OuterRef, Sum
 
+from reactivate.campaigns.models import Enrollment
 from reactivate.leads.choices import LeadStatus, OpportunityStage
 from reactivate.leads.models import Lead, Opportunity
-from reactivate.metrics.facts import HELD, Facts
+from reactivate.metrics.facts import Facts
 from reactivate.metrics.models import CostEntry, ProgramCosts
 from reactivate.metrics.stats import Lift, Share, lift
 from reactivate.tenancy.models import Practice
@@ -153,11 +154,13 @@ def time_to_conversion(facts: Facts, back: dict[int, datetime]) -> float | None:
 
 
 def new_lead_time_to_conversion(facts: Facts) -> float | None:
-    """The same for new leads: median days from inquiry to a won opportunity, over leads the
-    program never touched."""
+    """The same for new leads: median days from inquiry to a won opportunity, over leads
+    never enrolled in a campaign (a held-out lead that comes back on its own is an old lead
+    too, and its years on the list would swamp the figure)."""
     days = [
         (closed - inquired).total_seconds() / DAY
         for lead, inquired, closed in Opportunity.objects.filter(
+            ~Exists(Enrollment.objects.filter(lead_id=OuterRef("lead_id"))),
             practice=facts.practice, stage=OpportunityStage.WON, closed_at__isnull=False,
             lead__inquired_at__isnull=False,
         ).values_list("lead_id", "lead__inquired_at", "closed_at")
@@ -177,10 +180,9 @@ class Lifts:
 def lifts(facts: Facts) -> Lifts:
     """Treated against held out, by intention to treat: every enrolment of a launched
     campaign counts in its arm from the day it was enrolled, reached or not."""
-    arms = {True: [0, 0, 0, Decimal(0)], False: [0, 0, 0, Decimal(0)]}  # n, back, booked, value
-    for lead, status, enrolled, lead_status in facts.enrollments:
-        arm = arms[status != HELD]
-        arm[0] += 1
+    arms = {treated: [n, 0, 0, Decimal(0)] for treated, n in facts.arms.items()}
+    for lead, held, enrolled, lead_status in facts.candidates:  # n, back, booked, value
+        arm = arms[not held]
         arm[1] += came_back(facts, lead, enrolled, lead_status) is not None
         opened = [(v, stage) for c, v, stage, _ in facts.opportunities.get(lead, ())
                   if c >= enrolled]  # fmt: skip

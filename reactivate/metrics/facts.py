@@ -51,7 +51,10 @@ class Facts:
     replies: dict[int, list[tuple[datetime, str, str]]]  # lead → (received, label, channel)
     picked_up: dict[int, datetime]  # lead → first connected call
     opportunities: dict[int, list[tuple[datetime, Decimal, str, datetime | None]]]
-    enrollments: list[tuple[int, str, datetime, str]]  # lead, status, enrolled_at, lead status
+    arms: dict[bool, int]  # enrolments: treated (True) and held out (False)
+    # Enrolments of leads with something that could count as coming back (a yes, a change,
+    # a booking, a call picked up): (lead, held out, enrolled_at, lead status).
+    candidates: list[tuple[int, bool, datetime, str]]
     steps: dict[int, list[tuple[datetime, int]]]  # responder → (sent_at, step number)
 
 
@@ -65,51 +68,83 @@ def sources(practice: Practice, campaigns: list[Campaign] | None) -> Q:
 
 def load(practice: Practice, campaigns: list[Campaign] | None = None) -> Facts:
     """The facts for the whole program (campaigns None) or for some of its campaigns."""
-    scope = sources(practice, campaigns)
-    touched: dict[int, Touched] = {}
-    sent: dict[str, int] = defaultdict(int)
+    return load_scopes(practice, {None: campaigns})[None]
+
+
+def load_scopes(practice: Practice, scopes: dict) -> dict:
+    """Facts for several scopes (key → campaigns, None for the whole program) from one read
+    of each table: the dashboard's breakdowns by campaign and segment cost no more reads."""
+    rows = _touch_rows(practice)
+    replies, opportunities = _replies(practice), _opportunities(practice)
+    arms, candidates = _enrollments(practice)
+    steps = _steps(practice, list(replies))
+    found = {}
+    for key, campaigns in scopes.items():
+        wanted = None if campaigns is None else {campaign_source(c.pk) for c in campaigns}
+        ids = None if campaigns is None else {c.pk for c in campaigns}
+        touched, sent, picked_up = _scope_touches(rows, wanted)
+        found[key] = Facts(
+            practice=practice, campaigns=campaigns or [], touched=touched, sent=sent,
+            replies=replies, picked_up=picked_up, opportunities=opportunities,
+            arms={treated: sum(n for (c, held), n in arms.items() if held != treated and
+                               (ids is None or c in ids)) for treated in (True, False)},
+            candidates=[row[1:] for row in candidates if ids is None or row[0] in ids],
+            steps={lead: [(at, step) for source, at, step in sent_steps
+                          if wanted is None or source in wanted]
+                   for lead, sent_steps in steps.items() if lead in touched},
+        )  # fmt: skip
+    return found
+
+
+def _touch_rows(practice: Practice) -> list[tuple]:
+    """(kind, source, lead, status, dormancy, cycle, channel or outcome, first, n), grouped
+    in the database: one row per lead, campaign and channel."""
+    scope = sources(practice, None)
     messages = (
         OutboundMessage.objects.filter(
             scope, practice=practice, status=OutboundStatus.SENT, lead_id__isnull=False
         )
-        .values_list(*LEAD_COLUMNS, "channel")
+        .values_list("source", *LEAD_COLUMNS, "channel")
         # A bounce was paid for but reached no one: it costs, and it is not a touch.
         .annotate(first=Min("sent_at", filter=~Q(delivery="bounced")), n=Count("id"))
         .order_by()
     )
     letters = (
         Letter.objects.filter(scope, practice=practice, batch__status=BatchStatus.MAILED)
-        .values_list(*LEAD_COLUMNS)
+        .values_list("source", *LEAD_COLUMNS)
         .annotate(first=Min("batch__mailed_at"), n=Count("id"))
         .order_by()
     )
     calls = (
         CallTask.objects.filter(scope, practice=practice, status=TaskStatus.DONE)
-        .values_list(*LEAD_COLUMNS, "outcome")
+        .values_list("source", *LEAD_COLUMNS, "outcome")
         .annotate(first=Min("done_at"), n=Count("id"))
         .order_by()
     )
+    return ([("message", *row) for row in messages]
+            + [("letter", *row[:5], "letter", *row[5:]) for row in letters]
+            + [("call", *row) for row in calls])  # fmt: skip
+
+
+def _scope_touches(rows: list[tuple], wanted: set[str] | None):
+    touched: dict[int, Touched] = {}
+    sent: dict[str, int] = defaultdict(int)
     picked_up: dict[int, datetime] = {}
-    for lead, status, dormancy, cycle, channel, first, n in messages:
+    for kind, source, lead, status, dormancy, cycle, what, first, n in rows:
+        if wanted is not None and source not in wanted:
+            continue
+        if kind == "call":
+            sent["call"] += n  # every attempt took a person's minutes
+            if what == CallOutcome.CONNECTED:
+                picked_up[lead] = min(first, picked_up.get(lead, first))
+            if what not in CALL_TOUCHES:
+                continue
+            what = "call"
+        else:
+            sent[what] += n
         if first is not None:
-            _touch(touched, lead, status, dormancy, cycle, channel, first)
-        sent[channel] += n
-    for lead, status, dormancy, cycle, first, n in letters:
-        _touch(touched, lead, status, dormancy, cycle, "letter", first)
-        sent["letter"] += n
-    for lead, status, dormancy, cycle, outcome, first, n in calls:
-        sent["call"] += n  # every attempt took a person's minutes
-        if outcome in CALL_TOUCHES:
-            _touch(touched, lead, status, dormancy, cycle, "call", first)
-        if outcome == CallOutcome.CONNECTED:
-            picked_up[lead] = min(first, picked_up.get(lead, first))
-    replies = _replies(practice)
-    return Facts(
-        practice=practice, campaigns=campaigns or [], touched=touched, sent=dict(sent),
-        replies=replies, picked_up=picked_up, opportunities=_opportunities(practice),
-        enrollments=_enrollments(practice, campaigns),
-        steps=_steps(practice, scope, [lead for lead in replies if lead in touched]),
-    )  # fmt: skip
+            _touch(touched, lead, status, dormancy, cycle, what, first)
+    return touched, dict(sent), picked_up
 
 
 def _touch(touched, lead, status, dormancy, cycle, channel, first) -> None:
@@ -142,25 +177,41 @@ def _opportunities(practice: Practice) -> dict[int, list]:
     return rows
 
 
-def _enrollments(practice: Practice, campaigns: list[Campaign] | None) -> list[tuple]:
-    """Every enrolment that could have been contacted: launched campaigns' leads, held out or
-    not (intention to treat: a treated lead the gate never reached still counts as treated)."""
-    rows = Enrollment.objects.filter(practice=practice, campaign__launched_at__isnull=False)
-    if campaigns is not None:
-        rows = rows.filter(campaign__in=campaigns)
-    return list(rows.values_list("lead_id", "status", "enrolled_at", "lead__status"))
+def _enrollments(practice: Practice) -> tuple[dict, list[tuple]]:
+    """Enrolments of launched campaigns by (campaign, held out), counted in the database, and
+    the few that could have an outcome, read whole. Intention to treat: a treated lead the
+    gate never reached still counts as treated."""
+    launched = Enrollment.objects.filter(practice=practice, campaign__launched_at__isnull=False)
+    arms = {
+        (campaign, status == HELD): n
+        for campaign, status, n in launched.values_list("campaign_id", "status")
+        .annotate(n=Count("id")).order_by()
+    }  # fmt: skip
+    hopeful = (
+        Q(lead_id__in=Reply.objects.filter(practice=practice, label__in=("positive", "changed"))
+          .values("lead_id"))
+        | Q(lead_id__in=Opportunity.objects.filter(practice=practice).values("lead_id"))
+        | Q(lead_id__in=CallTask.objects.filter(practice=practice, outcome=CallOutcome.CONNECTED)
+            .values("lead_id"))
+    )  # fmt: skip
+    candidates = [
+        (campaign, lead, status == HELD, enrolled, lead_status)
+        for campaign, lead, status, enrolled, lead_status in launched.filter(hopeful)
+        .values_list("campaign_id", "lead_id", "status", "enrolled_at", "lead__status")
+    ]  # fmt: skip
+    return arms, candidates
 
 
-def _steps(practice: Practice, scope: Q, leads: list[int]) -> dict[int, list]:
+def _steps(practice: Practice, leads: list[int]) -> dict[int, list]:
     """Each responder's campaign messages with their step, to credit the step that got the
     reply. Read only for leads who wrote back: a few percent of those contacted."""
     steps = defaultdict(list)
     for start in range(0, len(leads), 500):
-        for lead, sent_at, key in OutboundMessage.objects.filter(
-            scope, practice=practice, status=OutboundStatus.SENT,
+        for lead, source, sent_at, key in OutboundMessage.objects.filter(
+            sources(practice, None), practice=practice, status=OutboundStatus.SENT,
             lead_id__in=leads[start : start + 500],
-        ).values_list("lead_id", "sent_at", "idempotency_key"):  # fmt: skip
-            steps[lead].append((sent_at, step_of(key)))
+        ).values_list("lead_id", "source", "sent_at", "idempotency_key"):  # fmt: skip
+            steps[lead].append((source, sent_at, step_of(key)))
     return steps
 
 

@@ -13,7 +13,7 @@ from reactivate.campaigns.selectors import campaign_source
 from reactivate.followups.selectors import speed_to_human
 from reactivate.metrics import definitions as d
 from reactivate.metrics.diagnosis import diagnose
-from reactivate.metrics.facts import Facts, load
+from reactivate.metrics.facts import Facts, load_scopes
 from reactivate.segments.assessment import database_health
 from reactivate.tenancy.models import Practice
 
@@ -30,7 +30,16 @@ def metrics(practice: Practice, campaign: Campaign | None = None, *, now: dateti
             breakdowns: bool = False) -> dict:  # fmt: skip
     """The program's figures for the practice, or for one of its campaigns."""
     now = now or timezone.now()
-    facts = load(practice, [campaign] if campaign else None)
+    scopes = {"report": [campaign] if campaign else None}
+    launched = []
+    if breakdowns:
+        launched = list(Campaign.objects.filter(practice=practice, launched_at__isnull=False)
+                        .select_related("segment").order_by("-launched_at"))  # fmt: skip
+        scopes |= {("campaign", c.pk): [c] for c in launched}
+        for c in launched:
+            scopes.setdefault(("segment", c.segment.name), []).append(c)
+    loaded = load_scopes(practice, scopes)
+    facts = loaded["report"]
     report = funnel(facts)
     quality, health = database_health(practice, now)
     sources = [campaign_source(campaign.pk)] if campaign else None
@@ -52,7 +61,7 @@ def metrics(practice: Practice, campaign: Campaign | None = None, *, now: dateti
     )
     report["diagnosis"] = diagnose(practice, report, quality, [campaign] if campaign else None)
     if breakdowns:
-        report["breakdowns"] = breakdown_all(practice, facts)
+        report["breakdowns"] = breakdown_all(facts, launched, loaded)
     return report
 
 
@@ -110,18 +119,14 @@ def credited_step(facts: Facts, lead: int, replied: datetime) -> int | None:
     return max(before)[1] if before else None
 
 
-def breakdown_all(practice: Practice, facts: Facts) -> dict:
+def breakdown_all(facts: Facts, launched: list[Campaign], loaded: dict) -> dict:
     answered = d.responded(facts)
     steps: dict[int, int] = {}
     for lead, replied in answered.items():
         step = credited_step(facts, lead, replied)
         if step:
             steps[step] = steps.get(step, 0) + 1
-    campaigns = list(Campaign.objects.filter(practice=practice, launched_at__isnull=False)
-                     .select_related("segment").order_by("-launched_at"))  # fmt: skip
-    by_segment: dict[str, list[Campaign]] = {}
-    for campaign in campaigns:
-        by_segment.setdefault(campaign.segment.name, []).append(campaign)
+    segments = [key[1] for key in loaded if isinstance(key, tuple) and key[0] == "segment"]
     return {
         "channel": rows(facts, lambda lead, t: sorted(t.channels)),
         "first_channel": rows(facts, lambda lead, t: [t.channel]),
@@ -131,10 +136,8 @@ def breakdown_all(practice: Practice, facts: Facts) -> dict:
             {"group": step, "responses": n, "share": share(n, len(answered))}
             for step, n in sorted(steps.items())
         ],
-        "campaign": [{"group": c.name, **_compact(load(practice, [c]))} for c in campaigns],
-        "segment": [
-            {"group": name, **_compact(load(practice, group))} for name, group in by_segment.items()
-        ],
+        "campaign": [{"group": c.name, **_compact(loaded[("campaign", c.pk)])} for c in launched],
+        "segment": [{"group": name, **_compact(loaded[("segment", name)])} for name in segments],
     }
 
 

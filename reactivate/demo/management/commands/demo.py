@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from reactivate.campaigns.models import Campaign
 from reactivate.campaigns.services import campaign_create, starter_sequence
 from reactivate.demo.activity import demo_activity
+from reactivate.demo.results import demo_results
 from reactivate.imports.models import ImportBatch
 from reactivate.imports.services import import_run
 from reactivate.leads.demo import demo_prepare
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         result = demo_prepare(leads=leads)
         imported = self._import_sample(result.practice)
         planned = self._plan_campaign(result.practice)
+        finished = demo_results(result.practice, username=result.username)
         running = demo_activity(result.practice, username=result.username)
         # Scores, reach and eligibility for the lists and the assessment: a second or two.
         score_practice(result.practice)
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             os.environ["SITE_URL"] = settings.SITE_URL = url.rstrip("/")
         self.stdout.write(
             f"Demo practice '{result.practice.name}' ({result.practice.slug}) ready: {made}.\n"
-            f"{imported}\n{planned}\n{running}\n"
+            f"{imported}\n{planned}\n{finished}\n{running}\n"
             f"Database: {settings.DATABASES['default']['NAME']}\n"
             f"Log in at {url} as\n"
             f"  username: {result.username}\n"
