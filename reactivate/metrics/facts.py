@@ -207,11 +207,13 @@ def _steps(practice: Practice, leads: list[int]) -> dict[int, list]:
     reply. Read only for leads who wrote back: a few percent of those contacted."""
     steps = defaultdict(list)
     for start in range(0, len(leads), 500):
-        for lead, source, sent_at, key in OutboundMessage.objects.filter(
-            sources(practice, None), practice=practice, status=OutboundStatus.SENT,
-            lead_id__in=leads[start : start + 500],
-        ).values_list("lead_id", "source", "sent_at", "idempotency_key"):  # fmt: skip
-            steps[lead].append((source, sent_at, step_of(key)))
+        # By lead alone, so the planner walks the lead index; the rest is checked here.
+        for lead, practice_id, source, status, sent_at, key in OutboundMessage.objects.filter(
+            lead_id__in=leads[start : start + 500]
+        ).values_list("lead_id", "practice_id", "source", "status", "sent_at", "idempotency_key"):
+            if (practice_id == practice.pk and status == OutboundStatus.SENT
+                    and source.startswith("campaign-")):  # fmt: skip
+                steps[lead].append((source, sent_at, step_of(key)))
     return steps
 
 

@@ -75,3 +75,41 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
+
+
+class MetricsSnapshot(models.Model):
+    """The report as last computed, so a large practice's dashboard opens at once: at a
+    million leads the report takes seconds to compute and a page must not. Refreshed by the
+    worker every few minutes and by anyone who asks (docs/metrics.md)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=40, help_text="all, or campaign-<id>")
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the computation took.")
+    report = models.JSONField()
+    summary = models.JSONField(help_text="The list by status and stage, read at the same time.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "scope"], name="metrics_snapshot_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} {self.scope} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class WeeklyReportSent(models.Model):
+    """The owner's weekly report for this practice and week went out: once a week."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday the report was sent on.")
+    recipients = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "week"], name="weekly_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"weekly report {self.week}"

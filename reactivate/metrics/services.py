@@ -11,7 +11,7 @@ from django.db import transaction
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.campaigns.models import Campaign
-from reactivate.metrics.models import CostEntry, ProgramCosts
+from reactivate.metrics.models import CostEntry, MetricsSnapshot, ProgramCosts
 from reactivate.tenancy.models import Practice
 
 PRICE_FIELDS = ("email_price", "sms_price", "letter_price", "staff_hourly_rate",
@@ -37,6 +37,7 @@ def costs_update(*, practice: Practice, actor: AbstractBaseUser, **prices) -> Pr
         if changed:
             audit_record(practice=practice, actor=actor, action=AuditAction.COSTS_CHANGED,
                          obj=costs, detail=changed)  # fmt: skip
+            _stale(practice)
     return costs
 
 
@@ -57,6 +58,7 @@ def cost_add(
             detail={"description": entry.description, "amount": str(amount),
                     "campaign": campaign.pk if campaign else None},
         )  # fmt: skip
+        _stale(practice)
     return entry
 
 
@@ -67,3 +69,9 @@ def cost_remove(*, entry: CostEntry, actor: AbstractBaseUser) -> None:
             detail={"description": entry.description, "amount": str(entry.amount)},
         )  # fmt: skip
         entry.delete()
+        _stale(entry.practice)
+
+
+def _stale(practice: Practice) -> None:
+    """A person who changed a price expects the dashboard to show it at once."""
+    MetricsSnapshot.objects.filter(practice=practice).delete()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,6 @@ from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
 from reactivate.campaigns.models import Campaign
 from reactivate.leads.choices import LeadStatus, Stage
-from reactivate.leads.selectors import practice_summary
 from reactivate.metrics.charts import page_context
 from reactivate.metrics.definitions import costs_of
 from reactivate.metrics.exports import metrics_csv
@@ -21,6 +21,8 @@ from reactivate.metrics.forms import CostEntryForm, PricesForm
 from reactivate.metrics.models import CostEntry
 from reactivate.metrics.report import metrics
 from reactivate.metrics.services import PRICE_FIELDS, cost_add, cost_remove, costs_update
+from reactivate.metrics.snapshots import figures, refresh
+from reactivate.metrics.weekly import weekly_pdf
 from reactivate.tenancy.access import practice_view, practices_for
 
 
@@ -36,13 +38,14 @@ def _campaign(request: HttpRequest) -> Campaign | None:
 @practice_view()
 def dashboard(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
-    report = metrics(request.practice, campaign, breakdowns=True)
-    summary = practice_summary(practice=request.practice)
+    kept = figures(request.practice, campaign)
+    summary = kept.summary
     total = summary["total"] or 1
     statuses = [(s, summary["by_status"].get(s.value, {})) for s in LeadStatus]
     stages = [(s, summary["by_stage"].get(s.value, {})) for s in Stage]
     return render(request, "metrics/dashboard.html", {
-        **page_context(report),
+        **page_context(kept.report),
+        "kept": kept,
         "campaign": campaign,
         "campaigns": Campaign.objects.filter(practice=request.practice,
                                              launched_at__isnull=False).order_by("-launched_at"),
@@ -52,10 +55,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+@require_POST
+@practice_view(edit=True)
+def refresh_now(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    refresh(request.practice, campaign)
+    url = reverse("dashboard", kwargs={"slug": request.practice.slug})
+    return redirect(url + (f"?campaign={campaign.pk}" if campaign else ""))
+
+
 @practice_view()
 def export_csv(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
-    report = metrics(request.practice, campaign, breakdowns=True)
+    report = figures(request.practice, campaign).report
     audit_record(practice=request.practice, actor=request.user,
                  action=AuditAction.METRICS_EXPORTED, obj=request.practice,
                  detail={"campaign": campaign.pk if campaign else None})  # fmt: skip
@@ -63,6 +75,22 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
         f'attachment; filename="metrics-{request.practice.slug}-{stamp}.csv"'
+    )
+    return response
+
+
+@practice_view()
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    campaign = _campaign(request)
+    report = figures(request.practice, campaign).report
+    detail = {"campaign": campaign.pk if campaign else None, "format": "pdf"}
+    audit_record(practice=request.practice, actor=request.user,
+                 action=AuditAction.METRICS_EXPORTED, obj=request.practice,
+                 detail=detail)  # fmt: skip
+    response = HttpResponse(weekly_pdf(request.practice, report), content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="metrics-{request.practice.slug}-{stamp}.pdf"'
     )
     return response
 

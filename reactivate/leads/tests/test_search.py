@@ -40,8 +40,11 @@ class SearchKeyTests(SimpleTestCase):
         self.assertEqual(frame.select(last_word_key_expr("name")).to_series().to_list(),
                          [last_word_key(n) for n in NAMES])  # fmt: skip
 
-    # Names' scripts: the two regex engines may date newer code points differently.
-    @given(st.text(st.characters(max_codepoint=0x2FFF), max_size=40))
+    # Names' scripts. The two regex engines may date newer code points differently: polars
+    # knows Unicode 16's letters (U+1C89, Cyrillic capital TJE) where Python 3.11's
+    # unicodedata still has them unassigned, so only code points Python knows are compared.
+    @given(st.text(st.characters(max_codepoint=0x2FFF, exclude_categories=("Cn",)),
+                   max_size=40))  # fmt: skip
     def test_the_two_ways_agree_on_any_text(self, text):
         frame = pl.DataFrame({"name": [text]}).select(search_key_expr("name"))
         self.assertEqual(frame.item(), search_key(text))

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from reactivate.audit.models import AuditAction, AuditEvent
-from reactivate.metrics.models import CostEntry, ProgramCosts
+from reactivate.metrics.models import CostEntry, MetricsSnapshot, ProgramCosts
+from reactivate.metrics.snapshots import FRESH, refresh_all
 from reactivate.metrics.tests.helpers import program, t0
+from reactivate.replies.models import Reply
 from reactivate.testing import PASSWORD, BaseTestCase
 
 
@@ -137,3 +141,45 @@ class Pages(BaseTestCase):
         owner = self.as_user("nora").get(self.url("metrics_side_by_side"))
         self.assertContains(owner, "North Dental")
         self.assertNotContains(owner, "South Smiles")
+
+
+class Snapshots(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.built = program(cls.north, t0())
+
+    def setUp(self) -> None:
+        self.client.login(username="cole", password=PASSWORD)
+        self.url = reverse("dashboard", kwargs={"slug": "north"})
+
+    def test_the_page_reads_a_fresh_snapshot_and_refresh_recomputes_it(self):
+        self.client.get(self.url)
+        kept = MetricsSnapshot.objects.get(practice=self.north, scope="all")
+        self.assertEqual(kept.report["contacted"], 7)
+        # A reply arrives after the snapshot: the page keeps showing the snapshot...
+        Reply.objects.filter(lead=self.built["L3"]).update(label="positive")
+        self.assertContains(self.client.get(self.url), 'data-testid="response-rate">57.1%<')
+        # ...until someone refreshes (or the worker does, every five minutes).
+        self.client.post(reverse("metrics_refresh", kwargs={"slug": "north"}))
+        self.assertContains(self.client.get(self.url), 'data-testid="response-rate">71.4%<')
+
+    def test_a_stale_snapshot_is_computed_again(self):
+        self.client.get(self.url)
+        MetricsSnapshot.objects.filter(practice=self.north).update(
+            computed_at=timezone.now() - FRESH - timedelta(minutes=1)
+        )
+        Reply.objects.filter(lead=self.built["L3"]).update(label="positive")
+        self.assertContains(self.client.get(self.url), 'data-testid="response-rate">71.4%<')
+
+    def test_the_worker_refreshes_practices_with_a_program(self):
+        self.assertEqual(refresh_all(), 1)  # North launched a campaign; South did not
+        self.assertEqual(
+            list(MetricsSnapshot.objects.values_list("practice__slug", "scope")), [("north", "all")]
+        )
+
+    def test_viewers_may_not_refresh(self):
+        viewer = Client()
+        viewer.login(username="vic", password=PASSWORD)
+        response = viewer.post(reverse("metrics_refresh", kwargs={"slug": "north"}))
+        self.assertEqual(response.status_code, 403)
