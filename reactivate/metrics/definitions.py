@@ -36,12 +36,17 @@ def contacted(facts: Facts) -> set[int]:
 def responded(facts: Facts) -> dict[int, datetime]:
     """Contacted leads who wrote back (any reply but an auto-reply or a wrong contact), with
     the moment of their first reply after the first touch."""
-    found = {}
-    for lead, touch in facts.touched.items():
-        times = [at for at, _, _ in facts.replies.get(lead, ()) if at >= touch.first_touch]
-        if times:
-            found[lead] = min(times)
-    return found
+
+    def compute():
+        found = {}
+        for lead, replies in facts.replies.items():
+            touch = facts.touched.get(lead)
+            times = [at for at, _, _ in replies if touch and at >= touch.first_touch]
+            if times:
+                found[lead] = min(times)
+        return found
+
+    return facts.once("responded", compute)
 
 
 def reactivated(facts: Facts) -> dict[int, datetime]:
@@ -49,12 +54,19 @@ def reactivated(facts: Facts) -> dict[int, datetime]:
     (a positive reply), a booking (an opportunity opened), or a changed situation that a
     coordinator re-qualified (they wrote that things changed, or picked up the phone, and the
     lead now stands reactivated, scheduled or converted)."""
-    found = {}
-    for lead, touch in facts.touched.items():
-        moment = came_back(facts, lead, touch.first_touch, touch.status)
-        if moment is not None:
-            found[lead] = moment
-    return found
+
+    def compute():
+        # Only a lead who wrote, booked or picked up can have come back.
+        hopeful = facts.replies.keys() | facts.opportunities.keys() | facts.picked_up.keys()
+        found = {}
+        for lead in hopeful & facts.touched.keys():
+            touch = facts.touched[lead]
+            moment = came_back(facts, lead, touch.first_touch, touch.status)
+            if moment is not None:
+                found[lead] = moment
+        return found
+
+    return facts.once("reactivated", compute)
 
 
 def came_back(facts: Facts, lead: int, since: datetime, status: str) -> datetime | None:
@@ -111,8 +123,8 @@ def program_cost(facts: Facts, prices: ProgramCosts) -> Cost:
         + sent.get("letter", 0) * prices.letter_price
     )
     replies = sum(
-        1 for lead, touch in facts.touched.items()
-        for at, _, _ in facts.replies.get(lead, ()) if at >= touch.first_touch
+        1 for lead, rows in facts.replies.items() if lead in facts.touched
+        for at, _, _ in rows if at >= facts.touched[lead].first_touch
     )  # fmt: skip
     minutes = sent.get("call", 0) * prices.minutes_per_call + replies * prices.minutes_per_reply
     staff = Decimal(minutes) * prices.staff_hourly_rate / 60
