@@ -202,11 +202,11 @@ def _enrollments(practice: Practice) -> tuple[dict, list[tuple]]:
     the few that could have an outcome, read whole. Intention to treat: a treated lead the
     gate never reached still counts as treated."""
     launched = Enrollment.objects.filter(practice=practice, campaign__launched_at__isnull=False)
-    arms = {
-        (campaign, status == HELD): n
-        for campaign, status, n in launched.values_list("campaign_id", "status")
-        .annotate(n=Count("id")).order_by()
-    }  # fmt: skip
+    arms: dict[tuple[int, bool], int] = defaultdict(int)
+    for campaign, status, n in (
+        launched.values_list("campaign_id", "status").annotate(n=Count("id")).order_by()
+    ):
+        arms[(campaign, status == HELD)] += n  # finished, stopped, active… are all treated
     hopeful = (
         Q(lead_id__in=Reply.objects.filter(practice=practice, label__in=("positive", "changed"))
           .values("lead_id"))

@@ -72,6 +72,12 @@ def program(practice: Practice, start: datetime) -> dict:
             practice=practice, campaign=campaign, lead=leads[n], enrolled_at=start - DAY / 24,
             status="holdout" if n.startswith("H") else "active",
         )  # fmt: skip
+    # Treated enrolments in every state an engine leaves them: all count as treated.
+    for names, status in ((("L1", "L2", "L4", "L5"), "stopped"), (("L3",), "finished"),
+                          (("L7",), "waiting")):  # fmt: skip
+        Enrollment.objects.filter(campaign=campaign, lead__first_name__in=names).update(
+            status=status
+        )
     source = campaign_source(campaign.pk)
     send = _sender(practice, source)
     send(leads["L1"], "email", start, delivery="delivered")
