@@ -71,6 +71,7 @@ class Delivering:
             lead_id=plan.lead.pk,
             channel=plan.step.channel,
             source=campaign_source(plan.campaign.pk),
+            template_version_id=version.pk,
             to_value=point.value if point else "",
             subject=render(version.subject, context).text,
             body=render(version.body, context).text,

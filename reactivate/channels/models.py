@@ -5,6 +5,7 @@ from django.db import models
 
 from reactivate.leads.choices import Channel
 from reactivate.leads.models import Lead
+from reactivate.messaging.models import TemplateVersion
 from reactivate.tenancy.models import Practice
 
 
@@ -31,6 +32,10 @@ class OutboundMessage(models.Model):
     idempotency_key = models.CharField(max_length=100, unique=True)
     source = models.CharField(
         max_length=40, blank=True, help_text="What sent it, e.g. campaign-12."
+    )
+    # The wording a campaign step sent, so the metrics can compare versions and A/B variants.
+    template_version = models.ForeignKey(
+        TemplateVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     to_value = models.CharField(max_length=320)
     subject = models.CharField(max_length=200, blank=True)

@@ -36,6 +36,7 @@ def page_context(report: dict) -> dict:
             if report["breakdowns"][name]
         ],
         "steps": report["breakdowns"]["step"],
+        "versions": report["breakdowns"]["template_version"],
         "trend_points": _trend(report["health_trend"]),
     }
 

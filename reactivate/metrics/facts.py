@@ -65,7 +65,8 @@ class Facts:
     # Enrolments of leads with something that could count as coming back (a yes, a change,
     # a booking, a call picked up): (lead, held out, enrolled_at, lead status).
     candidates: list[tuple[int, bool, datetime, str]]
-    steps: dict[int, list[tuple[datetime, int]]]  # responder → (sent_at, step number)
+    # responder → (sent_at, step number, template version id) of each campaign message
+    steps: dict[int, list[tuple[datetime, int, int | None]]]
     memo: dict = field(default_factory=dict, repr=False)  # definitions.py's figures, once
 
     def once(self, name: str, compute):
@@ -110,7 +111,8 @@ def load_scopes(practice: Practice, scopes: dict) -> dict:
             arms={treated: sum(n for (c, held), n in arms.items() if held != treated and
                                (ids is None or c in ids)) for treated in (True, False)},
             candidates=[row[1:] for row in candidates if ids is None or row[0] in ids],
-            steps={lead: [(at, step) for source, at, step in sent_steps if source in wanted]
+            steps={lead: [(at, step, version) for source, at, step, version in sent_steps
+                          if source in wanted]
                    for lead, sent_steps in steps.items() if lead in touched},
         )  # fmt: skip
     return found
@@ -228,13 +230,31 @@ def _steps(practice: Practice, leads: list[int]) -> dict[int, list]:
     steps = defaultdict(list)
     for start in range(0, len(leads), 500):
         # By lead alone, so the planner walks the lead index; the rest is checked here.
-        for lead, practice_id, source, status, sent_at, key in OutboundMessage.objects.filter(
-            lead_id__in=leads[start : start + 500]
-        ).values_list("lead_id", "practice_id", "source", "status", "sent_at", "idempotency_key"):
+        for lead, practice_id, source, status, sent_at, key, version in (
+            OutboundMessage.objects.filter(lead_id__in=leads[start : start + 500]).values_list(
+                "lead_id", "practice_id", "source", "status", "sent_at", "idempotency_key",
+                "template_version_id",
+            )
+        ):  # fmt: skip
             if (practice_id == practice.pk and status == OutboundStatus.SENT
                     and source.startswith("campaign-")):  # fmt: skip
-                steps[lead].append((source, sent_at, step_of(key)))
+                steps[lead].append((source, sent_at, step_of(key), version))
     return steps
+
+
+def version_reach(practice: Practice, campaigns: list[Campaign] | None) -> list[tuple]:
+    """(version id, template name, version number, leads it went to), for the breakdown by
+    the wording sent; counted in the database."""
+    return list(
+        OutboundMessage.objects.filter(
+            sources(practice, campaigns), practice=practice, status=OutboundStatus.SENT,
+            template_version__isnull=False,
+        )
+        .values_list("template_version_id", "template_version__template__name",
+                     "template_version__number")
+        .annotate(leads=Count("lead_id", distinct=True))
+        .order_by()
+    )  # fmt: skip
 
 
 def step_of(key: str) -> int:

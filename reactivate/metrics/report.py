@@ -13,7 +13,7 @@ from reactivate.campaigns.selectors import campaign_source
 from reactivate.followups.selectors import speed_to_human
 from reactivate.metrics import definitions as d
 from reactivate.metrics.diagnosis import diagnose
-from reactivate.metrics.facts import Facts, load_scopes
+from reactivate.metrics.facts import Facts, load_scopes, version_reach
 from reactivate.segments.assessment import database_health
 from reactivate.tenancy.models import Practice
 
@@ -113,19 +113,36 @@ def rows(facts: Facts, key) -> list[dict]:
     ]  # fmt: skip
 
 
-def credited_step(facts: Facts, lead: int, replied: datetime) -> int | None:
-    """The step whose message was the last to go before the lead's first reply."""
-    before = [(at, step) for at, step in facts.steps.get(lead, ()) if at and at <= replied]
-    return max(before)[1] if before else None
+def credited(facts: Facts, lead: int, replied: datetime) -> tuple[int, int | None] | None:
+    """(step, template version) of the message that was the last to go before the lead's
+    first reply."""
+    before = [(at, step, version) for at, step, version in facts.steps.get(lead, ())
+              if at and at <= replied]  # fmt: skip
+    return max(before, key=lambda m: m[0])[1:] if before else None
+
+
+def by_version(facts: Facts, answered: dict[int, datetime]) -> list[dict]:
+    """Leads each wording went to, and the responses it was the last message before."""
+    responses: dict[int, int] = {}
+    for lead, replied in answered.items():
+        found = credited(facts, lead, replied)
+        if found and found[1] is not None:
+            responses[found[1]] = responses.get(found[1], 0) + 1
+    reach = version_reach(facts.practice, facts.campaigns or None)
+    return [
+        {"group": f"{name} v{number}", "leads": leads, "responses": responses.get(pk, 0),
+         "response_rate": share(responses.get(pk, 0), leads)}
+        for pk, name, number, leads in sorted(reach, key=lambda r: (r[1], r[2]))
+    ]  # fmt: skip
 
 
 def breakdown_all(facts: Facts, launched: list[Campaign], loaded: dict) -> dict:
     answered = d.responded(facts)
     steps: dict[int, int] = {}
     for lead, replied in answered.items():
-        step = credited_step(facts, lead, replied)
-        if step:
-            steps[step] = steps.get(step, 0) + 1
+        found = credited(facts, lead, replied)
+        if found and found[0]:
+            steps[found[0]] = steps.get(found[0], 0) + 1
     segments = [key[1] for key in loaded if isinstance(key, tuple) and key[0] == "segment"]
     return {
         "channel": rows(facts, lambda lead, t: sorted(t.channels)),
@@ -136,6 +153,7 @@ def breakdown_all(facts: Facts, launched: list[Campaign], loaded: dict) -> dict:
             {"group": step, "responses": n, "share": share(n, len(answered))}
             for step, n in sorted(steps.items())
         ],
+        "template_version": by_version(facts, answered),
         "campaign": [{"group": c.name, **_compact(loaded[("campaign", c.pk)])} for c in launched],
         "segment": [{"group": name, **_compact(loaded[("segment", name)])} for name in segments],
     }

@@ -3,9 +3,9 @@
 One launched campaign of ten leads, eight treated (L1-L8) and two held out (H1, H2), its
 touches starting at T0 (twenty days ago):
 
-  L1  email sent, delivered; says yes a day later; books $4,000, won on day 12
-  L2  email bounced (paid for, not a touch); text on day 2; "no thanks" on day 3
-  L3  email sent; an out-of-office answers it
+  L1  email (wording A) sent, delivered; says yes a day later; books $4,000, won on day 12
+  L2  email (B) bounced (paid for, not a touch); text on day 2; "no thanks" on day 3
+  L3  email (B) sent; an out-of-office answers it
   L4  text sent; "we moved" on day 1; re-qualified (status reactivated); books $3,000
   L5  text sent; "we moved" on day 1; not re-qualified (still responded)
   L6  a letter mailed on day 4; said yes on day 3, before it arrived; a hand answer to it
@@ -35,6 +35,7 @@ from reactivate.channels.models import (
 from reactivate.followups.models import CallTask, FollowUp
 from reactivate.leads.choices import LeadStatus, OpportunityStage
 from reactivate.leads.models import Lead, Opportunity
+from reactivate.messaging.models import MessageTemplate, TemplateVersion
 from reactivate.metrics.models import CostEntry, ProgramCosts
 from reactivate.replies.models import Reply
 from reactivate.segments.models import Segment
@@ -80,12 +81,13 @@ def program(practice: Practice, start: datetime) -> dict:
         )
     source = campaign_source(campaign.pk)
     send = _sender(practice, source)
-    send(leads["L1"], "email", start, delivery="delivered")
-    send(leads["L2"], "email", start, delivery="bounced")
-    send(leads["L2"], "sms", start + 2 * DAY)
-    send(leads["L3"], "email", start)
-    send(leads["L4"], "sms", start)
-    send(leads["L5"], "sms", start)
+    email_a, email_b, text = _versions(practice)
+    send(leads["L1"], "email", start, delivery="delivered", version=email_a)
+    send(leads["L2"], "email", start, delivery="bounced", version=email_b)
+    send(leads["L2"], "sms", start + 2 * DAY, version=text)
+    send(leads["L3"], "email", start, version=email_b)
+    send(leads["L4"], "sms", start, version=text)
+    send(leads["L5"], "sms", start, version=text)
     send(leads["L8"], "email", start, status="failed")
     send(leads["L6"], "sms", start + 5 * DAY, source="answer")  # a hand answer: not the program
     _letter(practice, leads["L6"], source, start + 4 * DAY)
@@ -123,12 +125,23 @@ def program(practice: Practice, start: datetime) -> dict:
     return {"campaign": campaign, "other": other, **leads}
 
 
+def _versions(practice: Practice) -> tuple:
+    """Two wordings of the first email (A/B) and one text."""
+    made = []
+    for name, channel in (("Check-in A", "email"), ("Check-in B", "email"), ("Nudge", "sms")):
+        template = MessageTemplate.objects.create(practice=practice, name=name, channel=channel)
+        made.append(TemplateVersion.objects.create(template=template, number=1, body="Hi",
+                                                   lint_verdict="pass"))  # fmt: skip
+    return made
+
+
 def _sender(practice: Practice, source: str):
-    def send(lead, channel, at, *, delivery="", status="sent", source=source):
+    def send(lead, channel, at, *, delivery="", status="sent", source=source, version=None):
         return OutboundMessage.objects.create(
             practice=practice, lead=lead, channel=channel, source=source, body="Hello",
             idempotency_key=f"enrollment-{lead.pk}-step-{next(_ids)}", to_value="x",
             status=status, delivery=delivery, sent_at=at if status == "sent" else None,
+            template_version=version,
         )  # fmt: skip
 
     return send

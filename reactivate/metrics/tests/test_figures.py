@@ -116,3 +116,15 @@ class ProgramFigures(BaseTestCase):
         self.assertEqual(parts["campaign"][0]["group"], "Autumn")
         self.assertEqual(parts["campaign"][0]["reactivated"], 2)
         self.assertEqual(sum(row["responses"] for row in parts["step"]), 4)
+
+    def test_responses_by_the_wording_sent(self):
+        versions = {
+            row["group"]: row
+            for row in metrics(self.north, breakdowns=True)["breakdowns"]["template_version"]
+        }
+        # A went to L1, who said yes; B to L2 and L3, neither of whom answered it (L2 answered
+        # the text that followed); the text went to L2, L4 and L5, who all wrote back.
+        self.assertEqual({k: (v["leads"], v["responses"]) for k, v in versions.items()},
+                         {"Check-in A v1": (1, 1), "Check-in B v1": (2, 0),
+                          "Nudge v1": (3, 3)})  # fmt: skip
+        self.assertEqual(versions["Nudge v1"]["response_rate"], 1.0)
