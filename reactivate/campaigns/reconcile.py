@@ -8,34 +8,24 @@ What the provider cannot answer stays uncertain for a person.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from django.utils import timezone
 
 from reactivate.campaigns.services import resolve_uncertain
 from reactivate.channels.models import OutboundMessage, OutboundStatus
-from reactivate.channels.registry import adapter_for
-
-log = logging.getLogger("reactivate.campaigns.reconcile")
+from reactivate.channels.registry import Adapters
 
 
 def reconcile_uncertain(now: datetime | None = None, *, limit: int = 200) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"sent": 0, "requeued": 0, "unclear": 0}
-    adapters: dict[tuple[int, str], object] = {}
+    adapters = Adapters()
     doubtful = OutboundMessage.objects.filter(status=OutboundStatus.UNCERTAIN).select_related(
         "practice"
     )
     for message in doubtful.order_by("sending_at")[:limit]:
-        key = (message.practice_id, message.channel)
-        if key not in adapters:
-            try:
-                adapters[key] = adapter_for(message.practice, message.channel)
-            except Exception:
-                log.exception("no adapter for %s %s", message.practice.slug, message.channel)
-                adapters[key] = None
-        adapter = adapters[key]
+        adapter = adapters.get(message.practice, message.channel)
         answer = adapter.lookup(message, now) if hasattr(adapter, "lookup") else None
         if answer is None:
             counts["unclear"] += 1

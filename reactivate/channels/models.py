@@ -50,6 +50,11 @@ class OutboundMessage(models.Model):
     # back by a report that arrives late.
     delivery = models.CharField(max_length=12, blank=True)
     delivery_at = models.DateTimeField(null=True, blank=True)
+    # What the provider billed, when it says (Twilio prices a text some time after sending
+    # it: channels/prices.py asks). The metrics use it before the practice's own price.
+    price = models.DecimalField(max_digits=10, decimal_places=5, null=True, blank=True)
+    price_unit = models.CharField(max_length=3, blank=True)  # ISO 4217, as the provider said
+    price_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -70,6 +75,12 @@ class OutboundMessage(models.Model):
             models.Index(fields=["provider_id"], name="outbound_provider_id"),
             # A text back is matched to the lead last texted at that number (inbound.py).
             models.Index(fields=["practice", "to_value", "sent_at"], name="outbound_to_value"),
+            # The price task's work list: sent texts the provider has not priced yet.
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(price__isnull=True, provider="twilio", status="sent"),
+                name="outbound_unpriced",
+            ),
         ]
 
     def __str__(self) -> str:

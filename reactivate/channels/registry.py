@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -14,6 +16,8 @@ from reactivate.channels.sms.adapter import TwilioAdapter
 from reactivate.channels.sms.mapping import default_rate
 from reactivate.leads.choices import Channel
 from reactivate.tenancy.models import Practice
+
+log = logging.getLogger("reactivate.channels")
 
 
 def adapter_for(practice: Practice, channel: str):
@@ -64,3 +68,21 @@ def adapter_for(practice: Practice, channel: str):
 
 def status_callback_url(practice: Practice) -> str:
     return settings.SITE_URL + reverse("twilio_status", kwargs={"slug": practice.slug})
+
+
+class Adapters:
+    """Each practice's adapter for a channel, built once for a pass over many messages; None
+    (logged) where its configuration cannot build one, so one bad setting stops no one else."""
+
+    def __init__(self) -> None:
+        self.built: dict[tuple[int, str], object] = {}
+
+    def get(self, practice: Practice, channel: str):
+        key = (practice.pk, channel)
+        if key not in self.built:
+            try:
+                self.built[key] = adapter_for(practice, channel)
+            except Exception:
+                log.exception("no adapter for %s %s", practice.slug, channel)
+                self.built[key] = None
+        return self.built[key]

@@ -98,7 +98,8 @@ def pipeline_value(facts: Facts, back: dict[int, datetime]) -> Decimal:
 
 @dataclass(frozen=True)
 class Cost:
-    messages: Decimal  # emails, texts and letters at the practice's prices
+    # emails, texts and letters: the provider's reported price, else the practice's price
+    messages: Decimal
     staff: Decimal  # call attempts and replies answered, at the hourly rate
     fixed: Decimal  # CostEntry rows
     replies_handled: int
@@ -117,11 +118,12 @@ def program_cost(facts: Facts, prices: ProgramCosts) -> Cost:
     """What the program spent: each touch at its price, staff minutes for each call attempt
     and each reply answered, and the fixed costs entered for it."""
     sent = facts.sent
-    messages = (
-        sent.get("email", 0) * prices.email_price
-        + sent.get("sms", 0) * prices.sms_price
-        + sent.get("letter", 0) * prices.letter_price
-    )
+    messages = sum(
+        (message_cost(sent.get(channel, 0), facts.reported.get(channel), price)
+         for channel, price in (("email", prices.email_price), ("sms", prices.sms_price),
+                                ("letter", prices.letter_price))),
+        Decimal(0),
+    )  # fmt: skip
     replies = sum(
         1 for lead, rows in facts.replies.items() if lead in facts.touched
         for at, _, _ in rows if at >= facts.touched[lead].first_touch
@@ -134,6 +136,13 @@ def program_cost(facts: Facts, prices: ProgramCosts) -> Cost:
     fixed = entries.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     return Cost(messages.quantize(Decimal("0.01")), staff.quantize(Decimal("0.01")), fixed,
                 replies)  # fmt: skip
+
+
+def message_cost(sent: int, reported: tuple[int, Decimal] | None, price: Decimal) -> Decimal:
+    """One channel's messages: what the provider billed for those it priced, the practice's
+    own price for the rest."""
+    priced, billed = reported or (0, Decimal(0))
+    return billed + max(sent - priced, 0) * price
 
 
 def cost_per_reactivated_lead(cost: Cost, back: dict[int, datetime]) -> Decimal | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Min, Q
+from django.db.models import CharField, Count, Min, Q, Sum
 
 from reactivate.campaigns.models import Campaign, Enrollment, EnrollmentStatus
 from reactivate.campaigns.selectors import campaign_source
@@ -31,6 +31,7 @@ LEAD_COLUMNS = ("lead_id", "lead__status", "lead__dormancy_reason", "lead__cycle
 # The grouped timestamps come back as the database gives them: SQLite's text is read by
 # datetime.fromisoformat below, several times faster than Django's converter on 400k rows.
 RAW = CharField()
+DOLLARS = Q(price_unit="USD")
 
 
 def moment(value) -> datetime | None:
@@ -58,6 +59,8 @@ class Facts:
     campaigns: list[Campaign]
     touched: dict[int, Touched]
     sent: dict[str, int]  # touches by channel: emails, texts, letters, call attempts
+    # channel → (messages the provider priced, in dollars, and what it billed for them)
+    reported: dict[str, tuple[int, Decimal]]
     replies: dict[int, list[tuple[datetime, str, str]]]  # lead → (received, label, channel)
     picked_up: dict[int, datetime]  # lead → first connected call
     opportunities: dict[int, list[tuple[datetime, Decimal, str, datetime | None]]]
@@ -104,9 +107,10 @@ def load_scopes(practice: Practice, scopes: dict) -> dict:
         chosen = frozenset(wanted & set(by_source))
         if chosen not in seen:  # a segment of one campaign is that campaign's touches
             seen[chosen] = _scope_touches([row for source in chosen for row in by_source[source]])
-        touched, sent, picked_up = seen[chosen]
+        touched, sent, picked_up, reported = seen[chosen]
         found[key] = Facts(
             practice=practice, campaigns=campaigns or [], touched=touched, sent=sent,
+            reported=reported,
             replies=replies, picked_up=picked_up, opportunities=opportunities,
             arms={treated: sum(n for (c, held), n in arms.items() if held != treated and
                                (ids is None or c in ids)) for treated in (True, False)},
@@ -119,8 +123,8 @@ def load_scopes(practice: Practice, scopes: dict) -> dict:
 
 
 def _touch_rows(practice: Practice) -> list[tuple]:
-    """(kind, source, lead, status, dormancy, cycle, channel or outcome, first, n), grouped
-    in the database: one row per lead, campaign and channel."""
+    """(kind, source, lead, status, dormancy, cycle, channel or outcome, first, n, priced,
+    billed), grouped in the database: one row per lead, campaign and channel."""
     scope = sources(practice, None)
     messages = (
         OutboundMessage.objects.filter(
@@ -129,7 +133,12 @@ def _touch_rows(practice: Practice) -> list[tuple]:
         .values_list("source", *LEAD_COLUMNS, "channel")
         # A bounce was paid for but reached no one: it costs, and it is not a touch.
         .annotate(
-            first=Min("sent_at", filter=~Q(delivery="bounced"), output_field=RAW), n=Count("id")
+            first=Min("sent_at", filter=~Q(delivery="bounced"), output_field=RAW),
+            n=Count("id"),
+            # What the provider billed, where it said, in the dollars the practice's own
+            # prices are in; a message in another currency is costed at the practice's price.
+            priced=Count("price", filter=DOLLARS),
+            billed=Sum("price", filter=DOLLARS),
         )
         .order_by()
     )
@@ -145,16 +154,19 @@ def _touch_rows(practice: Practice) -> list[tuple]:
         .annotate(first=Min("done_at", output_field=RAW), n=Count("id"))
         .order_by()
     )
-    return ([("message", *row[:-2], moment(row[-2]), row[-1]) for row in messages]
-            + [("letter", *row[:5], "letter", moment(row[5]), row[6]) for row in letters]
-            + [("call", *row[:-2], moment(row[-2]), row[-1]) for row in calls])  # fmt: skip
+    unpriced = (0, None)  # letters and calls: no provider reports a price
+    found = [("message", *row[:-4], moment(row[-4]), *row[-3:]) for row in messages]
+    found += [("letter", *row[:5], "letter", moment(row[5]), row[6], *unpriced) for row in letters]
+    found += [("call", *row[:-2], moment(row[-2]), row[-1], *unpriced) for row in calls]
+    return found
 
 
 def _scope_touches(rows: list[tuple]):
     touched: dict[int, Touched] = {}
     sent: dict[str, int] = defaultdict(int)
     picked_up: dict[int, datetime] = {}
-    for kind, _, lead, status, dormancy, cycle, what, first, n in rows:
+    reported: dict[str, tuple[int, Decimal]] = {}
+    for kind, _, lead, status, dormancy, cycle, what, first, n, priced, billed in rows:
         if kind == "call":
             sent["call"] += n  # every attempt took a person's minutes
             if what == CallOutcome.CONNECTED:
@@ -164,9 +176,12 @@ def _scope_touches(rows: list[tuple]):
             what = "call"
         else:
             sent[what] += n
+            if priced:
+                count, total = reported.get(what, (0, Decimal(0)))
+                reported[what] = (count + priced, total + billed)
         if first is not None:
             _touch(touched, lead, status, dormancy, cycle, what, first)
-    return touched, dict(sent), picked_up
+    return touched, dict(sent), picked_up, reported
 
 
 def _touch(touched, lead, status, dormancy, cycle, channel, first) -> None:

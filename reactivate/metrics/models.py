@@ -1,7 +1,9 @@
 """What the program costs a practice: prices per touch, staff time, and fixed costs.
 
-Cost per reactivated lead (docs/metrics.md) is these over the reactivated leads. Prices are
-the practice's own settings because most providers do not report a price on the send.
+Cost per reactivated lead (docs/metrics.md) is these over the reactivated leads. A message's
+price is what its provider reported billing (Twilio does, some minutes after a text goes out:
+channels/prices.py), else the practice's own setting here: email providers and print houses
+do not report one.
 """
 
 from __future__ import annotations

@@ -88,6 +88,8 @@ def funnel(facts: Facts) -> dict:
             "fixed": money(cost.fixed),
             "total": money(cost.total),
             "replies_handled": cost.replies_handled,
+            # messages costed at the provider's reported price rather than the practice's
+            "priced_by_provider": sum(n for n, _ in facts.reported.values()),
         },
         "cost_per_reactivated_lead": money(per_back),
         "cost_per_new_lead": money(per_new),

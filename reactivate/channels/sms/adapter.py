@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 import requests
 from django.conf import settings
@@ -133,3 +134,17 @@ class TwilioAdapter:
         if not same and now - outbound.sending_at >= SETTLED:
             return ""
         return None  # two alike (a person decides which), or too soon to say
+
+    def reported_price(self, outbound: OutboundMessage) -> tuple[Decimal, str] | None:
+        """What Twilio billed for a message it sent, as (amount, currency), or None while it
+        has not priced it. Twilio fills the price in some time after the send and writes a
+        charge as a negative amount; a cost here is positive."""
+        try:
+            message = self.client.messages(outbound.provider_id).fetch()
+        except (TwilioException, requests.RequestException):
+            return None
+        try:
+            amount = abs(Decimal(str(message.price)))
+        except (InvalidOperation, ValueError):
+            return None  # null until priced
+        return amount, (message.price_unit or "").upper()[:3]

@@ -1,10 +1,11 @@
 """A stand-in of Twilio's Messages endpoint on loopback, for the tests and the send benchmark.
 
-It answers the two calls the SMS adapter makes (create a message, list messages to a number
-since a moment) in the shapes Twilio's API documents, after an optional delay (a real call
-takes 100-500 ms), and refuses the numbers it is told to with Twilio's error body. Every
-request is kept; ``check`` (the tests pass one that validates against Twilio's OpenAPI spec)
-sees each one first, and a request it rejects is answered 400 and kept in ``invalid``.
+It answers the three calls the SMS adapter makes (create a message, list messages to a number
+since a moment, fetch one message for its price) in the shapes Twilio's API documents, after
+an optional delay (a real call takes 100-500 ms), and refuses the numbers it is told to with
+Twilio's error body. Every request is kept; ``check`` (the tests pass one that validates
+against Twilio's OpenAPI spec) sees each one first, and a request it rejects is answered 400
+and kept in ``invalid``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,12 @@ class TwilioStandIn:
         delay: float = 0.0,
         check: Callable[[str, str, str, bytes, dict], None] | None = None,
         refuse: dict[str, tuple[int, int, str]] | None = None,
+        price: str | None = None,
     ) -> None:
         self.delay, self.check = delay, check
+        # What a fetched message says it cost (Twilio's form: "-0.00790"); None is Twilio's
+        # answer before it has priced the message. Never on the create's answer, as on Twilio.
+        self.price = price
         self.refuse = refuse or {}  # number → (HTTP status, Twilio error code, message)
         self.messages: list[dict] = []
         self.requests: list[tuple[str, str, dict]] = []
@@ -97,6 +102,18 @@ class TwilioStandIn:
             self.messages.append(message)
         return 201, _public(message)
 
+    def fetched(self, account: str, sid: str) -> tuple[int, dict]:
+        with self.lock:
+            found = [m for m in self.messages if m["sid"] == sid and m["account_sid"] == account]
+        if not found:
+            return 404, {
+                "code": 20404,
+                "message": f"The requested resource {sid} was not found",
+                "more_info": "https://www.twilio.com/docs/errors/20404",
+                "status": 404,
+            }
+        return 200, _public({**found[0], "price": self.price, "status": "delivered"})
+
     def listed(self, account: str, query: dict) -> tuple[int, dict]:
         after = query.get("DateSent>")
         since = datetime.fromisoformat(after.replace("Z", "+00:00")) if after else None
@@ -159,7 +176,9 @@ class _Handler(BaseHTTPRequestHandler):
         with standin.lock:
             standin.requests.append((method, parts.path, form if method == "POST" else query))
         segments = parts.path.split("/")
-        if len(segments) != 5 or segments[4] != "Messages.json":
+        one = (method == "GET" and len(segments) == 6 and segments[4] == "Messages"
+               and segments[5].endswith(".json"))  # fmt: skip
+        if not one and (len(segments) != 5 or segments[4] != "Messages.json"):
             return self.reply(404, {"code": 20404, "message": "Not found", "status": 404})
         if standin.check is not None:
             try:
@@ -171,6 +190,8 @@ class _Handler(BaseHTTPRequestHandler):
         if standin.delay:
             time.sleep(standin.delay)
         account = segments[3]
+        if one:
+            return self.reply(*standin.fetched(account, segments[5].removesuffix(".json")))
         if method == "POST":
             return self.reply(*standin.created(account, form))
         return self.reply(*standin.listed(account, query))

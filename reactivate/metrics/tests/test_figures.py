@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from reactivate.channels.models import OutboundMessage
 from reactivate.metrics.report import metrics
 from reactivate.metrics.tests.helpers import program, t0
 from reactivate.segments.scoring import score_practice
@@ -49,11 +52,26 @@ class ProgramFigures(BaseTestCase):
         self.assertEqual(
             self.report["cost"],
             {"messages": 1.18, "staff": 13.0, "fixed": 60.0, "total": 74.18,
-             "replies_handled": 4},
+             "replies_handled": 4, "priced_by_provider": 0},
         )  # fmt: skip
         self.assertEqual(self.report["cost_per_reactivated_lead"], 37.09)
         self.assertEqual(self.report["cost_per_new_lead"], 300.0)
         self.assertEqual(self.report["cost_multiple"], 8.1)  # 300 / 37.09
+
+    def test_a_price_the_provider_reported_replaces_the_practice_price(self):
+        # Twilio billed L4's text $0.0079 and L2's $0.0158 (two segments); L5's was priced
+        # in euros, so it stays at the practice's 5c. Texts: 0.0079 + 0.0158 + 0.05 instead
+        # of 15c, so messages are 1.18 - 0.15 + 0.0737 = 1.1037, to the cent $1.10.
+        texts = OutboundMessage.objects.filter(practice=self.north, channel="sms",
+                                               source__startswith="campaign-")  # fmt: skip
+        for name, price, unit in (("L4", "0.0079", "USD"), ("L2", "0.0158", "USD"),
+                                  ("L5", "0.0090", "EUR")):  # fmt: skip
+            texts.filter(lead=self.built[name]).update(price=Decimal(price), price_unit=unit)
+        report = metrics(self.north)
+        self.assertEqual(report["cost"]["messages"], 1.10)
+        self.assertEqual(report["cost"]["priced_by_provider"], 2)
+        self.assertEqual(report["cost"]["total"], 74.10)
+        self.assertEqual(report["cost_per_reactivated_lead"], 37.05)
 
     def test_time_to_conversion_beside_new_leads(self):
         # L1 came back on day 1 and won on day 12; N1 inquired 40 days before T0 and won 10
