@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,9 +90,11 @@ def child_measure() -> None:
 
     django.setup()
     from django.db import connection
+    from django.utils import timezone
 
     from reactivate.campaigns.models import Campaign
-    from reactivate.metrics.snapshots import figures, refresh
+    from reactivate.metrics.models import MetricsSnapshot
+    from reactivate.metrics.snapshots import FRESH, figures, refresh
     from reactivate.tenancy.models import Practice
 
     practice = Practice.objects.get(slug=SLUG)
@@ -100,9 +103,11 @@ def child_measure() -> None:
                       "replies_reply", "campaigns_enrollment", "leads_opportunity"):  # fmt: skip
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
 
-    def timed(work) -> tuple[float, object]:
+    def timed(work, before=None) -> tuple[float, object]:
         times, result = [], None
         for _ in range(ROUNDS):
+            if before is not None:
+                before()
             start = time.perf_counter()
             result = work()
             times.append((time.perf_counter() - start) * 1000)
@@ -116,13 +121,26 @@ def child_measure() -> None:
     scan_ms, (rows, _) = timed(scan)
     compute_ms, kept = timed(lambda: refresh(practice))
     report = kept.report
-    page_ms, _ = timed(lambda: (figures(practice), list(Campaign.objects.filter(
-        practice=practice, launched_at__isnull=False))))  # fmt: skip
+
+    def page():
+        return figures(practice), list(Campaign.objects.filter(practice=practice,
+                                                               launched_at__isnull=False))  # fmt: skip
+
+    page_ms, _ = timed(page)
+
+    def fall_behind():  # the worker fell behind: the snapshot is past due
+        MetricsSnapshot.objects.filter(practice=practice).update(
+            computed_at=timezone.now() - FRESH - timedelta(minutes=1), read_at=None
+        )
+
+    stale_ms, (shown, _) = timed(page, before=fall_behind)
+    # Past due, a quick report is computed on the page; a slow one is shown as kept.
+    stale_path = "shown as kept" if shown.stale else "computed on the page"
     print(json.dumps({
         "db": connection.vendor, "interactions": rows,
         "contacted": report["contacted"], "responded": report["responded"],
         "reactivated": report["reactivated"],
-        "compute_ms": compute_ms, "dashboard_ms": page_ms, "interaction_scan_ms": scan_ms,
+        "compute_ms": compute_ms, "dashboard_ms": page_ms, "stale_dashboard_ms": stale_ms, "stale_path": stale_path, "interaction_scan_ms": scan_ms,
     }))  # fmt: skip
 
 
@@ -169,6 +187,8 @@ def main() -> None:
         f"the dashboard's queries (from the snapshot)  {figures['dashboard_ms']} ms"
         "  (goal < 500 ms)"
     )
+    print(f"the dashboard's queries (a snapshot past due: {figures['stale_path']})  "
+          f"{figures['stale_dashboard_ms']} ms")  # fmt: skip
     print(f"baseline: one full scan of the interactions table  {figures['interaction_scan_ms']} ms")
     print(json.dumps(figures))
 

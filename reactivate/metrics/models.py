@@ -90,6 +90,9 @@ class MetricsSnapshot(models.Model):
     seconds = models.FloatField(help_text="How long the computation took.")
     report = models.JSONField()
     summary = models.JSONField(help_text="The list by status and stage, read at the same time.")
+    # When a page last read it (marked at most hourly): the worker keeps a campaign's
+    # snapshot current while someone is reading it, and lets the rest rest.
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

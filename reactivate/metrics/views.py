@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @practice_view(edit=True)
 def refresh_now(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
-    refresh(request.practice, campaign)
+    refresh(request.practice, campaign, read=True)
     url = reverse("dashboard", kwargs={"slug": request.practice.slug})
     return redirect(url + (f"?campaign={campaign.pk}" if campaign else ""))
 

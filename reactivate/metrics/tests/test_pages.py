@@ -172,6 +172,33 @@ class Snapshots(BaseTestCase):
         Reply.objects.filter(lead=self.built["L3"]).update(label="positive")
         self.assertContains(self.client.get(self.url), 'data-testid="response-rate">71.4%<')
 
+    def test_a_slow_report_is_shown_as_kept_while_the_worker_computes_the_next(self):
+        self.client.get(self.url)
+        # A practice whose report takes seconds: a stale snapshot does not hold the page up.
+        MetricsSnapshot.objects.filter(practice=self.north).update(
+            computed_at=timezone.now() - FRESH - timedelta(minutes=1), seconds=6.4
+        )
+        Reply.objects.filter(lead=self.built["L3"]).update(label="positive")
+        page = self.client.get(self.url)
+        self.assertContains(page, 'data-testid="response-rate">57.1%<')
+        self.assertContains(page, "newer figures are being computed by the worker")
+        self.assertContains(page, "takes 6.4 s")
+        self.assertEqual(refresh_all(), 1)
+        page = self.client.get(self.url)
+        self.assertContains(page, 'data-testid="response-rate">71.4%<')
+        self.assertContains(page, "the worker refreshes them every five minutes")
+
+    def test_the_worker_keeps_a_campaign_current_while_someone_reads_it(self):
+        campaign = self.built["campaign"]
+        self.client.get(self.url, {"campaign": campaign.pk})
+        kept = MetricsSnapshot.objects.get(practice=self.north, scope=f"campaign-{campaign.pk}")
+        self.assertIsNotNone(kept.read_at)
+        self.assertEqual(refresh_all(), 2)  # the program and the campaign being read
+        MetricsSnapshot.objects.filter(pk=kept.pk).update(
+            read_at=timezone.now() - timedelta(days=2)
+        )
+        self.assertEqual(refresh_all(), 1)  # nobody has looked at it for two days
+
     def test_the_worker_refreshes_practices_with_a_program(self):
         self.assertEqual(refresh_all(), 1)  # North launched a campaign; South did not
         self.assertEqual(
