@@ -65,6 +65,12 @@ def figures(practice: Practice, campaign: Campaign | None = None, *,
     return Figures(kept.report, kept.summary, kept.computed_at, kept.seconds, stale)
 
 
+def slow(practice: Practice, campaign: Campaign | None = None) -> bool:
+    """Whether this report took long enough last time that no page should wait for it."""
+    kept = MetricsSnapshot.objects.filter(practice=practice, scope=scope_of(campaign))
+    return kept.filter(seconds__gte=INLINE).exists()
+
+
 def refresh(practice: Practice, campaign: Campaign | None = None, *, read: bool = False) -> Figures:
     """Compute the report now and keep it (what the worker and "Refresh now" do); ``read``
     when a person is looking at it."""

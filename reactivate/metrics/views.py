@@ -21,7 +21,8 @@ from reactivate.metrics.forms import CostEntryForm, PricesForm
 from reactivate.metrics.models import CostEntry
 from reactivate.metrics.report import metrics
 from reactivate.metrics.services import PRICE_FIELDS, cost_add, cost_remove, costs_update
-from reactivate.metrics.snapshots import figures, refresh
+from reactivate.metrics.snapshots import figures, refresh, slow
+from reactivate.metrics.tasks import refresh_snapshot
 from reactivate.metrics.weekly import weekly_pdf
 from reactivate.tenancy.access import practice_view, practices_for
 
@@ -55,11 +56,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
+QUEUED = ("Newer figures are being computed by the worker: this practice's report takes a few "
+          "seconds. Reload in a moment.")  # fmt: skip
+
+
 @require_POST
 @practice_view(edit=True)
 def refresh_now(request: HttpRequest) -> HttpResponse:
     campaign = _campaign(request)
-    refresh(request.practice, campaign, read=True)
+    if slow(request.practice, campaign):
+        refresh_snapshot(request.practice.pk, campaign.pk if campaign else None)
+        messages.info(request, QUEUED)
+    else:
+        refresh(request.practice, campaign, read=True)
     url = reverse("dashboard", kwargs={"slug": request.practice.slug})
     return redirect(url + (f"?campaign={campaign.pk}" if campaign else ""))
 
