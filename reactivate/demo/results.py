@@ -72,11 +72,13 @@ def demo_results(practice: Practice, *, username: str) -> str:
     provider_reports(practice, f"campaign-{campaign.pk}")
     replied = _answers(practice, campaign, coordinator, draw)
     booked = _holdout_bookings(practice, campaign, coordinator, draw, start)
+    wins = _new_lead_wins(practice, draw)
     cost_add(practice=practice, actor=coordinator, campaign=campaign,
              description="List cleaning before the pilot", amount=120,
              incurred_on=start.date())  # fmt: skip
     return (f"Finished campaign '{NAME}': {replied} replies worked, {booked} held-out leads "
-            "who booked on their own; figures on the Dashboard.")  # fmt: skip
+            f"who booked on their own, {wins} new leads' won cases to compare; figures on the "
+            "Dashboard.")  # fmt: skip
 
 
 def _launch(practice: Practice, coordinator) -> tuple[Campaign, datetime]:
@@ -169,3 +171,28 @@ def _holdout_bookings(practice, campaign, coordinator, draw: random.Random, star
     for lead in chosen:
         _book(lead, coordinator, draw, start + timedelta(days=draw.randint(5, 60)))
     return len(chosen)
+
+
+def _new_lead_wins(practice: Practice, draw: random.Random) -> int:
+    """The practice's history before the program: the generated list's converted leads won
+    their case two to ten weeks after they inquired, so the dashboard has the new-lead time
+    to conversion to set beside the reactivated leads'. It is the CRM's past, imported as
+    it stands, so it is written as records rather than played through the workspace."""
+    converted = Lead.objects.filter(
+        practice=practice, status=LeadStatus.CONVERTED, inquired_at__isnull=False,
+        opportunities__isnull=True,
+    ).order_by("pk")  # fmt: skip
+    wins = []
+    for lead in converted:
+        closed = lead.inquired_at + timedelta(days=draw.randint(14, 70))
+        wins.append(Opportunity(
+            practice=practice, lead=lead, treatment=lead.treatment, stage=OpportunityStage.WON,
+            value=lead.estimated_value or 0, consultation_at=closed - timedelta(days=10),
+            closed_at=closed,
+        ))  # fmt: skip
+    made = Opportunity.objects.bulk_create(wins)
+    # created_at is stamped on insert; the consultation is when the opportunity opened.
+    for opportunity in made:
+        opportunity.created_at = opportunity.consultation_at
+    Opportunity.objects.bulk_update(made, ["created_at"], batch_size=500)
+    return len(made)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from reactivate.imports.models import MergedRow, MergeReview
 from reactivate.leads.models import ContactPoint, Lead
+from reactivate.metrics.report import metrics
 from reactivate.tenancy.models import Practice
 
 
@@ -69,6 +70,24 @@ class DemoTests(TestCase):
         self.assertTrue(phones.exclude(raw_value__startswith="+1").exists())
         years = {d.year for d in leads.values_list("inquired_at", flat=True)}
         self.assertGreaterEqual(len(years), 3)
+
+    def test_every_figure_of_the_metrics_contract_is_filled_in(self):
+        """A manager opening the demo dashboard sees a figure in every tile, the new leads'
+        time to a won case beside the reactivated leads', and a lift with its interval."""
+        output = demo("--leads", "400")
+        self.assertIn("new leads' won cases to compare", output)
+        report = metrics(Practice.objects.get(slug="demo"))
+        for key in ("contacted", "responded", "response_rate", "reactivated",
+                    "reactivation_rate", "pipeline_value", "cost_per_reactivated_lead",
+                    "cost_per_new_lead", "time_to_conversion_days",
+                    "new_lead_time_to_conversion_days", "health_score",
+                    "speed_to_human_minutes"):  # fmt: skip
+            self.assertTrue(report[key], key)
+        # Won cases of new leads are counted from inquiry: two to ten weeks in the demo.
+        self.assertTrue(14 <= report["new_lead_time_to_conversion_days"] <= 70)
+        lift = report["lift"]
+        self.assertLess(lift["ci_low"], lift["difference"])
+        self.assertLess(lift["difference"], lift["ci_high"])
 
     def test_links_in_messages_point_at_the_port_the_demo_serves_on(self):
         import os
