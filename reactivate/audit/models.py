@@ -47,6 +47,7 @@ class AuditAction(models.TextChoices):
     OPPORTUNITY_OPENED = "opportunity.opened", "Booked a consultation"
     OPPORTUNITY_CHANGED = "opportunity.changed", "Moved an opportunity's stage"
     NOTES_SAVED = "lead.notes_saved", "Saved what was learned about a lead"
+    LEAD_REQUALIFIED = "lead.requalified", "Re-qualified a lead whose situation changed"
     COSTS_CHANGED = "costs.changed", "Changed the program's prices"
     COST_ADDED = "cost.added", "Added a program cost"
     COST_REMOVED = "cost.removed", "Removed a program cost"

@@ -29,13 +29,13 @@ from reactivate.followups.models import FollowUp, TaskStatus
 from reactivate.followups.work import followup_finish, followups_touch
 from reactivate.leads.choices import LeadStatus, OpportunityStage
 from reactivate.leads.models import Lead, Opportunity
-from reactivate.leads.services import lead_set_status
 from reactivate.messaging.models import MessageTemplate
 from reactivate.metrics.services import cost_add
 from reactivate.replies.services import reply_take
 from reactivate.segments.models import Segment
 from reactivate.tenancy.models import Practice
 from reactivate.workspace.booking import consultation_book, opportunity_move
+from reactivate.workspace.notes import lead_requalify
 
 NAME = "Autumn reactivation"
 STEPS = [("email", "email-1", 0), ("sms", "sms-1", 3), ("email", "email-2", 4)]
@@ -138,8 +138,7 @@ def _work(reply, coordinator, draw: random.Random, at: datetime) -> None:
     acted = at + timedelta(minutes=draw.randint(8, 95))
     followups_touch(lead=lead, actor=coordinator, at=acted)
     if reply.label == "changed" and draw.random() < 0.6:
-        lead = lead_set_status(lead=lead, actor=coordinator, status=LeadStatus.REACTIVATED,
-                               reason="re-qualified: still interested")  # fmt: skip
+        lead = lead_requalify(lead=lead, actor=coordinator, note="still interested")
     if (reply.label == "positive" and draw.random() < 0.75) or (
         lead.status == LeadStatus.REACTIVATED and draw.random() < 0.5
     ):

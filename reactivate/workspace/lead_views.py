@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
-from reactivate.followups.models import CallOutcome, FollowUp, TaskStatus
+from reactivate.followups.models import CallOutcome, FollowUp, FollowUpKind, TaskStatus
 from reactivate.followups.services import CallError, call_log_adhoc
 from reactivate.followups.work import WorkError, followups_close_for, lead_snooze
 from reactivate.leads.choices import ContactKind, LeadStatus, OpportunityStage
@@ -27,7 +27,7 @@ from reactivate.leads.services import lead_mark_do_not_contact, lead_set_status
 from reactivate.tenancy.access import practice_view
 from reactivate.workspace.answering import latest_reply
 from reactivate.workspace.booking import BookingError, consultation_book, invite, opportunity_move
-from reactivate.workspace.notes import TIMELINES, Notes, lead_notes_save
+from reactivate.workspace.notes import TIMELINES, Notes, lead_notes_save, lead_requalify
 
 
 @practice_view()
@@ -50,6 +50,8 @@ def _context(request: HttpRequest, lead) -> dict:
         "timeline": Interaction.objects.filter(lead=lead).select_related("actor")[:200],
         "followups": FollowUp.objects.filter(lead=lead, status=TaskStatus.OPEN)
         .select_related("assignee").order_by("due_at"),
+        "requalify": FollowUp.objects.filter(lead=lead, status=TaskStatus.OPEN,
+                                             kind=FollowUpKind.REQUALIFY).exists(),
         "opportunities": Opportunity.objects.filter(lead=lead),
         "reply": latest_reply(lead), "outcomes": CallOutcome.choices,
         "stages": OpportunityStage.choices, "timelines": TIMELINES,
@@ -149,6 +151,18 @@ def lead_close(request: HttpRequest, lead_id: int) -> HttpResponse:
     followups_close_for(lead=lead, actor=request.user, why="closed")
     return _done(request, lead, "Do not contact: every channel stopped." if request.POST.get("dnc")
                  else "Record closed.")  # fmt: skip
+
+
+@require_POST
+@practice_view(edit=True)
+def lead_requalify_view(request: HttpRequest, lead_id: int) -> HttpResponse:
+    lead = lead_get(practice=request.practice, lead_id=lead_id)
+    try:
+        lead_requalify(lead=lead, actor=request.user, note=request.POST.get("note", ""))
+    except ValueError as exc:
+        return _done(request, lead, str(exc), error=True)
+    return _done(request, lead, "Re-qualified: back in conversation, its sequence stopped. "
+                 "Book the consultation when they are ready.")  # fmt: skip
 
 
 @require_POST

@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from reactivate.audit.models import AuditAction
 from reactivate.audit.services import audit_record
+from reactivate.campaigns.stops import stop_for_lead
 from reactivate.core.dates import add_months
+from reactivate.followups.models import FollowUp, FollowUpKind, TaskStatus
 from reactivate.followups.work import followups_touch
-from reactivate.leads.choices import DormancyReason, InteractionKind
+from reactivate.leads.choices import DormancyReason, InteractionKind, LeadStatus
 from reactivate.leads.models import Interaction, Lead
 from reactivate.leads.rescore import rescore_mark
+from reactivate.leads.services import lead_set_status
 
 # Timeline answers → months until the lead is due for another attempt.
 TIMELINES = {
@@ -76,4 +79,27 @@ def lead_notes_save(*, lead: Lead, actor: AbstractBaseUser, notes: Notes) -> Lea
         audit_record(practice=lead.practice, actor=actor, action=AuditAction.NOTES_SAVED,
                      obj=lead, detail={"fields": [s.split(":")[0] for s in said]})  # fmt: skip
     lead.refresh_from_db()
+    return lead
+
+
+def lead_requalify(*, lead: Lead, actor: AbstractBaseUser, note: str = "") -> Lead:
+    """Someone whose situation changed is still interested: the lead is back in an active
+    conversation (it now counts as reactivated, docs/metrics.md), its automated steps stop
+    so no campaign message talks over the coordinator, and its re-qualify tasks are done."""
+    if lead.status in (LeadStatus.DO_NOT_CONTACT, LeadStatus.CLOSED):
+        raise ValueError("This record is closed; reopen it with Save status first.")
+    said = note.strip()[:300] or "still interested"
+    now = timezone.now()
+    with transaction.atomic():
+        if lead.status not in (LeadStatus.SCHEDULED, LeadStatus.CONVERTED):
+            lead = lead_set_status(lead=lead, actor=actor, status=LeadStatus.REACTIVATED,
+                                   reason=f"re-qualified: {said}")  # fmt: skip
+        stop_for_lead(lead, "re-qualified: back in conversation with the team")
+        followups_touch(lead=lead, actor=actor, at=now)
+        FollowUp.objects.filter(
+            practice_id=lead.practice_id, lead_id=lead.pk, kind=FollowUpKind.REQUALIFY,
+            status=TaskStatus.OPEN,
+        ).update(status=TaskStatus.DONE, done_at=now)  # fmt: skip
+        audit_record(practice=lead.practice, actor=actor, action=AuditAction.LEAD_REQUALIFIED,
+                     obj=lead, detail={"note": said})  # fmt: skip
     return lead

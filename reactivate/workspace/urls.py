@@ -12,6 +12,7 @@ urlpatterns = [
     path("leads/<int:lead_id>/book/", lead_views.lead_book, name="lead_book"),
     path("leads/<int:lead_id>/snooze/", lead_views.lead_snooze_view, name="lead_snooze"),
     path("leads/<int:lead_id>/close/", lead_views.lead_close, name="lead_close"),
+    path("leads/<int:lead_id>/requalify/", lead_views.lead_requalify_view, name="lead_requalify"),
     path("leads/<int:lead_id>/learned/", lead_views.lead_notes, name="lead_learned"),
     path("opportunities/<int:pk>/stage/", lead_views.opportunity_stage, name="opportunity_stage"),
     path("opportunities/<int:pk>/invite.ics", lead_views.opportunity_ics, name="opportunity_ics"),
